@@ -1,0 +1,75 @@
+import { ConfigurationError } from '../errors.js'
+import type { AscClient } from './client.js'
+import { ApiError } from './errors.js'
+import type { Document, Resource } from './types.js'
+
+export interface App {
+  id: string
+  bundleId: string
+  name: string
+}
+
+type AppResource = Resource<{ bundleId?: string; name?: string }>
+
+function toApp(r: AppResource): App {
+  return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' }
+}
+
+/** Levenshtein distance, for "did you mean" lists. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]
+    prev[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = tmp
+    }
+  }
+  return prev[b.length]
+}
+
+/** The `n` candidates nearest to `wanted`, nearest first. */
+export function nearest(wanted: string, candidates: string[], n = 3): string[] {
+  return [...new Set(candidates)]
+    .map((c) => [c, editDistance(wanted.toLowerCase(), c.toLowerCase())] as const)
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, n)
+    .map(([c]) => c)
+}
+
+/**
+ * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
+ * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
+ * ConfigurationError naming the input, with the nearest bundle IDs the key can see.
+ */
+export async function findApp(
+  client: AscClient,
+  by: { appId?: string; bundleId?: string }
+): Promise<App> {
+  if (by.appId) {
+    try {
+      const doc = await client.get<Document<AppResource>>(`/v1/apps/${encodeURIComponent(by.appId)}`, {
+        'fields[apps]': ['bundleId', 'name']
+      })
+      return toApp(doc.data)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404)
+        throw new ConfigurationError(`no app with ID '${by.appId}' is visible to this API key.`, 'app-id')
+      throw e
+    }
+  }
+  const bundleId = by.bundleId!
+  const { data } = await client.all<AppResource>('/v1/apps', {
+    'filter[bundleId]': [bundleId],
+    'fields[apps]': ['bundleId', 'name']
+  })
+  const exact = data.find((a) => a.attributes?.bundleId === bundleId)
+  if (exact) return toApp(exact)
+  const others = data.map((a) => a.attributes?.bundleId ?? '').filter(Boolean)
+  throw new ConfigurationError(
+    `no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; similar: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`,
+    'bundle-id'
+  )
+}

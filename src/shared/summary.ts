@@ -1,0 +1,59 @@
+import * as core from '@actions/core'
+
+/** Escapes a value for a Markdown table cell. */
+function cell(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '—'
+  return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+}
+
+/**
+ * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
+ * terminal (the demo prints it as it is).
+ */
+export class Summary {
+  private readonly parts: string[] = []
+
+  heading(text: string, level = 2): this {
+    this.parts.push(`${'#'.repeat(level)} ${text}`)
+    return this
+  }
+
+  text(text: string): this {
+    this.parts.push(text)
+    return this
+  }
+
+  table(headers: string[], rows: unknown[][]): this {
+    if (!rows.length) return this
+    const lines = [
+      `| ${headers.map(cell).join(' | ')} |`,
+      `| ${headers.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
+    ]
+    this.parts.push(lines.join('\n'))
+    return this
+  }
+
+  /** Two-column key/value table. */
+  facts(entries: Array<[string, unknown]>): this {
+    return this.table(
+      ['', ''],
+      entries.filter(([, v]) => v !== undefined)
+    )
+  }
+
+  list(items: string[]): this {
+    if (items.length) this.parts.push(items.map((i) => `- ${i}`).join('\n'))
+    return this
+  }
+
+  toString(): string {
+    return this.parts.join('\n\n') + '\n'
+  }
+
+  /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
+  async write(): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    await core.summary.addRaw(this.toString(), true).write()
+  }
+}
