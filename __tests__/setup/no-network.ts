@@ -6,8 +6,14 @@ const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Sock
 
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
   const first = args[0]
-  const options = (Array.isArray(first) ? first[0] : first) as { host?: string; path?: string } | number
-  const host = typeof options === 'object' && options ? options.host : typeof args[1] === 'string' ? args[1] : 'localhost'
+  const options = (Array.isArray(first) ? first[0] : first) as
+    { host?: string; path?: string } | number
+  const host =
+    typeof options === 'object' && options
+      ? options.host
+      : typeof args[1] === 'string'
+        ? args[1]
+        : 'localhost'
   const isPipe = typeof options === 'object' && options?.path
   if (!isPipe && host && !LOOPBACK.test(host))
     throw new Error(`Tests may not reach the network: connection to ${host} refused`)
@@ -18,6 +24,8 @@ const realFetch = globalThis.fetch
 globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
   if (!LOOPBACK.test(url.hostname.replace(/^\[|\]$/g, '')))
-    return Promise.reject(new Error(`Tests may not reach the network: fetch to ${url.host} refused`))
+    return Promise.reject(
+      new Error(`Tests may not reach the network: fetch to ${url.host} refused`)
+    )
   return realFetch(input, init)
 }) as typeof fetch

@@ -133,10 +133,12 @@ export class Inputs {
 }
 
 /** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set<string>()
+
 export function mask(value: string): void {
-  core.setSecret(value)
-  for (const line of value.split(/\r?\n|\\n/)) {
-    const t = line.trim()
-    if (t.length >= 8 && !/^-----(BEGIN|END) /.test(t)) core.setSecret(t)
+  for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+    if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part)) continue
+    masked.add(part)
+    core.setSecret(part)
   }
 }

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors.js'
 import type { AscClient } from './client.js'
 import { ApiError } from './errors.js'
 import type { Document, Resource } from './types.js'
+import { levenshtein } from './openapi/validate.js'
 
 export interface App {
   id: string
@@ -15,25 +16,10 @@ function toApp(r: AppResource): App {
   return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' }
 }
 
-/** Levenshtein distance, for "did you mean" lists. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = tmp
-    }
-  }
-  return prev[b.length]
-}
-
 /** The `n` candidates nearest to `wanted`, nearest first. */
 export function nearest(wanted: string, candidates: string[], n = 3): string[] {
   return [...new Set(candidates)]
-    .map((c) => [c, editDistance(wanted.toLowerCase(), c.toLowerCase())] as const)
+    .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())] as const)
     .sort((a, b) => a[1] - b[1])
     .slice(0, n)
     .map(([c]) => c)
@@ -50,13 +36,19 @@ export async function findApp(
 ): Promise<App> {
   if (by.appId) {
     try {
-      const doc = await client.get<Document<AppResource>>(`/v1/apps/${encodeURIComponent(by.appId)}`, {
-        'fields[apps]': ['bundleId', 'name']
-      })
+      const doc = await client.get<Document<AppResource>>(
+        `/v1/apps/${encodeURIComponent(by.appId)}`,
+        {
+          'fields[apps]': ['bundleId', 'name']
+        }
+      )
       return toApp(doc.data)
     } catch (e) {
       if (e instanceof ApiError && e.status === 404)
-        throw new ConfigurationError(`no app with ID '${by.appId}' is visible to this API key.`, 'app-id')
+        throw new ConfigurationError(
+          `no app with ID '${by.appId}' is visible to this API key.`,
+          'app-id'
+        )
       throw e
     }
   }

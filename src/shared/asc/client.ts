@@ -179,7 +179,9 @@ export class AscClient {
         if (status === 401 && !resigned) {
           resigned = true
           this.tokens.invalidate()
-          logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`)
+          logger.info(
+            `App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`
+          )
           attempt--
           continue
         }
@@ -193,7 +195,11 @@ export class AscClient {
         why = `${status}`
         const after = retryAfterMs(response.headers.get('retry-after'))
         retryIn = after ?? this.backoff(attempt)
-        if (attempt >= this.opts.maxAttempts || after! > this.opts.maxDelayMs || Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
+        if (
+          attempt >= this.opts.maxAttempts ||
+          after! > this.opts.maxDelayMs ||
+          Date.now() - started + retryIn > this.opts.maxRetryTimeMs
+        )
           throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`)
       } catch (error) {
         if (!(error instanceof LostAnswer)) throw error
@@ -207,7 +213,10 @@ export class AscClient {
         }
         why = error.message
         retryIn = this.backoff(attempt)
-        if (attempt >= this.opts.maxAttempts || Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
+        if (
+          attempt >= this.opts.maxAttempts ||
+          Date.now() - started + retryIn > this.opts.maxRetryTimeMs
+        )
           throw new Error(
             `${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`
           )
@@ -234,19 +243,38 @@ export class AscClient {
     const found = await options.recover()
     if (found === undefined) return undefined
     this.stats.recovered++
-    this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`)
+    this.opts.logger.info(
+      `${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`
+    )
     return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true }
   }
 
-  private apiError(response: AscResponse<unknown>, method: string, url: URL, note?: string): ApiError {
-    return new ApiError(response.status, method, this.describe(url), parseAppleErrors(response.data), note)
+  private apiError(
+    response: AscResponse<unknown>,
+    method: string,
+    url: URL,
+    note?: string
+  ): ApiError {
+    return new ApiError(
+      response.status,
+      method,
+      this.describe(url),
+      parseAppleErrors(response.data),
+      note
+    )
   }
 
   /** One attempt. Network failures and timeouts become LostAnswer. */
-  private async send<T>(method: string, url: URL, options: RequestOptions<T>): Promise<AscResponse<T>> {
+  private async send<T>(
+    method: string,
+    url: URL,
+    options: RequestOptions<T>
+  ): Promise<AscResponse<T>> {
     const pause = this.rateLimiter.delay()
     if (pause > 0) {
-      this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`)
+      this.opts.logger.debug(
+        `Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`
+      )
       await this.opts.sleep(pause)
     }
     const token = await this.tokens.token()
@@ -284,7 +312,9 @@ export class AscClient {
       throw new LostAnswer(reason)
     }
     this.rateLimiter.observe(res.headers.get('x-rate-limit'))
-    this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`)
+    this.opts.logger.debug(
+      `${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`
+    )
     const contentType = res.headers.get('content-type') ?? undefined
     let data: unknown
     if (bytes.length && (contentType?.includes('json') ?? false)) {
@@ -344,7 +374,9 @@ export class AscClient {
     const seen = new Set<string>()
     for (let page = 1; next; page++) {
       if (seen.has(next)) {
-        this.opts.logger.warning(`Pagination of ${target} returned a page it had already returned; stopping there.`)
+        this.opts.logger.warning(
+          `Pagination of ${target} returned a page it had already returned; stopping there.`
+        )
         return
       }
       seen.add(next)
@@ -352,11 +384,15 @@ export class AscClient {
       yield doc
       next = doc.links?.next
       if (next && !(doc.data?.length > 0)) {
-        this.opts.logger.warning(`Pagination of ${target} returned an empty page that links onwards; stopping there.`)
+        this.opts.logger.warning(
+          `Pagination of ${target} returned an empty page that links onwards; stopping there.`
+        )
         return
       }
       if (next && page >= maxPages) {
-        this.opts.logger.warning(`Pagination of ${target} stopped after ${maxPages} pages; results may be incomplete.`)
+        this.opts.logger.warning(
+          `Pagination of ${target} stopped after ${maxPages} pages; results may be incomplete.`
+        )
         return
       }
     }

@@ -19,7 +19,10 @@ export function parseBaseUrl(text: string, input = 'api-base-url'): URL {
   try {
     url = new URL(text)
   } catch {
-    throw new ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input)
+    throw new ConfigurationError(
+      `'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`,
+      input
+    )
   }
   if (url.username || url.password)
     throw new ConfigurationError('must not carry a user name or password.', input)
@@ -39,15 +42,24 @@ export function readConnectionSettings(inputs: Inputs): ConnectionSettings {
   const base = inputs.optional('api-base-url', 'APP_STORE_CONNECT_API_BASE_URL') ?? DEFAULT_BASE_URL
   if (!keyId)
     throw new ConfigurationError(
-      "is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.",
+      'is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.',
       'key-id'
     )
   if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-    throw new ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id')
+    throw new ConfigurationError(
+      `'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`,
+      'key-id'
+    )
   if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-    throw new ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id')
+    throw new ConfigurationError(
+      `'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`,
+      'issuer-id'
+    )
   if (keyText && keyPath)
-    throw new ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path')
+    throw new ConfigurationError(
+      'give either private-key or private-key-path, not both.',
+      'private-key-path'
+    )
   if (!keyText && !keyPath)
     throw new ConfigurationError(
       'is required: the contents of your .p8 key (from a secret), or set private-key-path or APP_STORE_CONNECT_PRIVATE_KEY.',

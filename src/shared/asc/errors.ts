@@ -65,7 +65,7 @@ export function advice(status: number, errors: AppleError[], path: string): stri
   const codes = errors.map((e) => e.code ?? '')
   if (status === 401)
     return (
-      'Check that key-id is the ID of this .p8 key, that issuer-id is your team\'s issuer ID (leave it empty only for an individual key), ' +
+      "Check that key-id is the ID of this .p8 key, that issuer-id is your team's issuer ID (leave it empty only for an individual key), " +
       "that the runner's clock is right, and that the key has not been revoked (App Store Connect > Users and Access > Integrations)."
     )
   if (codes.some((c) => c.includes('REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED')))
@@ -83,7 +83,8 @@ export function advice(status: number, errors: AppleError[], path: string): stri
   if (status === 429)
     return 'The API key ran out of its hourly request quota (3,600 by default). Wait, or spread jobs across keys.'
   if (status >= 500) return 'App Store Connect is having trouble; retry the step later.'
-  if (status === 400 || status === 422) return 'A parameter or field was refused; the detail above names it.'
+  if (status === 400 || status === 422)
+    return 'A parameter or field was refused; the detail above names it.'
   return ''
 }
 

@@ -6,7 +6,12 @@ export interface RateBucket {
   windowMs: number
 }
 
-const WINDOWS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 }
+const WINDOWS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000
+}
 
 /**
  * Parses Apple's `X-Rate-Limit` header. Several policies may be separated by `,`; each is
