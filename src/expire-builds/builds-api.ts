@@ -1,0 +1,114 @@
+import type { AscClient } from '../shared/asc/client.js'
+import { ApiError } from '../shared/asc/errors.js'
+import { indexIncluded, relatedId, type Document, type Resource } from '../shared/asc/types.js'
+import type { components } from '../shared/asc/generated/openapi-types.js'
+import type { BuildInfo } from './plan.js'
+
+type Schemas = components['schemas']
+type BuildResource = Resource<NonNullable<Schemas['Build']['attributes']>>
+type PreReleaseVersionAttributes = NonNullable<Schemas['PrereleaseVersion']['attributes']>
+type ReviewAttributes = NonNullable<Schemas['BetaAppReviewSubmission']['attributes']>
+type BetaDetailAttributes = NonNullable<Schemas['BuildBetaDetail']['attributes']>
+
+/** What expiring one build came to. */
+export type ExpireOutcome = 'expired' | 'already-expired'
+
+/** The narrow port between orchestration and App Store Connect's builds. */
+export interface BuildsPort {
+  /** Every not-yet-expired build of the app (of `platform` and `version` when given), in one listing. */
+  list(
+    appId: string,
+    filter: { platform?: string; version?: string }
+  ): Promise<{ builds: BuildInfo[]; pages: number }>
+  /** Which of `ids` are builds of the app, expired or not. */
+  existing(appId: string, ids: readonly string[]): Promise<string[]>
+  /** Expires one build; a build found already expired counts as done. */
+  expire(id: string): Promise<ExpireOutcome>
+}
+
+export class AscBuilds implements BuildsPort {
+  constructor(private readonly client: AscClient) {}
+
+  async list(
+    appId: string,
+    filter: { platform?: string; version?: string }
+  ): Promise<{ builds: BuildInfo[]; pages: number }> {
+    const { data, included, pages } = await this.client.all<BuildResource>('/v1/builds', {
+      'filter[app]': [appId],
+      'filter[expired]': ['false'],
+      'filter[preReleaseVersion.platform]': filter.platform ? [filter.platform] : undefined,
+      'filter[preReleaseVersion.version]': filter.version ? [filter.version] : undefined,
+      include: ['preReleaseVersion', 'betaAppReviewSubmission', 'buildBetaDetail'],
+      'fields[builds]': [
+        'version',
+        'uploadedDate',
+        'expired',
+        'processingState',
+        'preReleaseVersion',
+        'betaAppReviewSubmission',
+        'buildBetaDetail'
+      ],
+      'fields[preReleaseVersions]': ['version', 'platform'],
+      'fields[betaAppReviewSubmissions]': ['betaReviewState'],
+      'fields[buildBetaDetails]': ['externalBuildState']
+    })
+    const index = indexIncluded(included)
+    const attributes = <A>(type: string, id: string | undefined): A | undefined =>
+      id === undefined ? undefined : (index.get(`${type}/${id}`)?.attributes as A | undefined)
+    const builds = data.map((b): BuildInfo => {
+      const prv = attributes<PreReleaseVersionAttributes>(
+        'preReleaseVersions',
+        relatedId(b, 'preReleaseVersion')
+      )
+      const review = attributes<ReviewAttributes>(
+        'betaAppReviewSubmissions',
+        relatedId(b, 'betaAppReviewSubmission')
+      )
+      const detail = attributes<BetaDetailAttributes>(
+        'buildBetaDetails',
+        relatedId(b, 'buildBetaDetail')
+      )
+      return {
+        id: b.id,
+        buildNumber: b.attributes?.version ?? '',
+        version: prv?.version,
+        platform: prv?.platform,
+        uploadedDate: b.attributes?.uploadedDate,
+        processingState: b.attributes?.processingState,
+        expired: b.attributes?.expired === true,
+        betaReviewState: review?.betaReviewState,
+        externalBuildState: detail?.externalBuildState
+      }
+    })
+    return { builds, pages }
+  }
+
+  async existing(appId: string, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return []
+    const { data } = await this.client.all<BuildResource>('/v1/builds', {
+      'filter[app]': [appId],
+      'filter[id]': ids,
+      'fields[builds]': ['version']
+    })
+    return data.map((b) => b.id)
+  }
+
+  async expire(id: string): Promise<ExpireOutcome> {
+    const path = `/v1/builds/${encodeURIComponent(id)}`
+    try {
+      await this.client.patch<Document<BuildResource>>(path, {
+        data: { type: 'builds', id, attributes: { expired: true } }
+      })
+      return 'expired'
+    } catch (error) {
+      // Apple refuses to change a build that is no longer in a state that allows it (409). That is
+      // done if, and only if, the build now reads as expired (e.g. a retry after a lost answer).
+      if (!(error instanceof ApiError) || error.status !== 409) throw error
+      const now = await this.client.get<Document<BuildResource>>(path, {
+        'fields[builds]': ['expired']
+      })
+      if (now.data.attributes?.expired === true) return 'already-expired'
+      throw error
+    }
+  }
+}
