@@ -1,0 +1,186 @@
+import { createReadStream } from 'node:fs'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { Worker } from 'node:worker_threads'
+import { mapLimit } from '../shared/concurrency.js'
+
+/** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
+export interface UploadOperation {
+  method?: string
+  url?: string
+  offset?: number
+  length?: number
+  requestHeaders?: Array<{ name?: string; value?: string }>
+  expiration?: string
+  partNumber?: number
+}
+
+export interface TransferOptions {
+  /** Parts in flight at once. Default 4. */
+  concurrency?: number
+  /** Attempts per part, the first included. Default 5. */
+  attempts?: number
+  /** Per attempt. Default 10 minutes. */
+  timeoutMs?: number
+  baseDelayMs?: number
+  sleep?: (ms: number) => Promise<void>
+  log?: (message: string) => void
+}
+
+export interface TransferResult {
+  bytes: number
+  parts: number
+  retries: number
+  ms: number
+}
+
+export class TransferError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TransferError'
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+const HASH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { createHash } = require('node:crypto')
+const { createReadStream } = require('node:fs')
+const hash = createHash(workerData.algorithm)
+createReadStream(workerData.path, { highWaterMark: 1 << 20 })
+  .on('data', (chunk) => hash.update(chunk))
+  .on('error', (e) => parentPort.postMessage({ error: e.message }))
+  .on('end', () => parentPort.postMessage({ hash: hash.digest('hex') }))
+`
+
+/**
+ * The file's digest (hex), computed in a worker thread as one sequential pass over the file, so it
+ * runs beside the parts' uploads without taking the main thread's time or holding the file in memory.
+ */
+export function hashFile(path: string, algorithm: 'sha256' | 'md5' = 'sha256'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(HASH_WORKER, { eval: true, workerData: { path, algorithm } })
+    worker.once('message', (m: { hash?: string; error?: string }) => {
+      void worker.terminate()
+      if (m.hash) resolve(m.hash)
+      else reject(new Error(`could not read ${path} to hash it: ${m.error}`))
+    })
+    worker.once('error', reject)
+  })
+}
+
+/** Checks the operations cover the file exactly once, before any byte is sent. */
+export function checkOperations(ops: UploadOperation[], fileSize: number): void {
+  if (!ops.length) throw new TransferError('App Store Connect gave no upload operations for the file.')
+  const sorted = [...ops].sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0))
+  let next = 0
+  for (const op of sorted) {
+    if (!op.url || !op.method || op.offset === undefined || !op.length)
+      throw new TransferError('An upload operation from App Store Connect lacks its method, URL, offset or length.')
+    if (op.offset !== next)
+      throw new TransferError(`The upload operations do not cover the file contiguously (a part starts at ${op.offset}, expected ${next}).`)
+    next = op.offset + op.length
+  }
+  if (next !== fileSize)
+    throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`)
+}
+
+interface PartAnswer {
+  status: number
+  body: string
+  retryAfter?: string
+}
+
+/** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
+function sendPart(op: UploadOperation, path: string, agent: http.Agent, timeoutMs: number): Promise<PartAnswer> {
+  const url = new URL(op.url!)
+  const client = url.protocol === 'https:' ? https : http
+  const headers: Record<string, string> = {}
+  for (const h of op.requestHeaders ?? []) if (h.name) headers[h.name] = h.value ?? ''
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['Content-Length'] = String(op.length)
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: op.method, headers, agent, timeout: timeoutMs })
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        if (size < 64 * 1024) chunks.push(c)
+        size += c.length
+      })
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8').slice(0, 500),
+          retryAfter: res.headers['retry-after'] as string | undefined
+        })
+      )
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)))
+    req.on('error', reject)
+    const body = createReadStream(path, { start: op.offset, end: op.offset! + op.length! - 1, highWaterMark: 1 << 20 })
+    body.on('error', (e) => req.destroy(e))
+    body.pipe(req)
+  })
+}
+
+const RETRY = new Set([408, 429, 500, 502, 503, 504])
+
+/**
+ * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
+ * retried on network errors and 408/429/5xx with backoff (Retry-After honoured).
+ */
+export async function transferParts(
+  ops: UploadOperation[],
+  path: string,
+  fileSize: number,
+  options: TransferOptions = {}
+): Promise<TransferResult> {
+  checkOperations(ops, fileSize)
+  const concurrency = options.concurrency ?? 4
+  const attempts = options.attempts ?? 5
+  const timeoutMs = options.timeoutMs ?? 10 * 60_000
+  const baseDelayMs = options.baseDelayMs ?? 1000
+  const sleep = options.sleep ?? realSleep
+  const log = options.log ?? (() => undefined)
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency })
+  const started = Date.now()
+  let retries = 0
+  try {
+    await mapLimit(ops, concurrency, async (op, i) => {
+      const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`
+      const agent = op.url!.startsWith('https:') ? httpsAgent : httpAgent
+      for (let attempt = 1; ; attempt++) {
+        let why: string
+        let retryAfter: number | undefined
+        try {
+          const answer = await sendPart(op, path, agent, timeoutMs)
+          if (answer.status >= 200 && answer.status < 300) return
+          why = `HTTP ${answer.status}`
+          if (!RETRY.has(answer.status)) {
+            const expired = op.expiration && Date.parse(op.expiration) < Date.now()
+            throw new TransferError(
+              `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`
+            )
+          }
+          if (answer.retryAfter && /^\d+$/.test(answer.retryAfter)) retryAfter = Number(answer.retryAfter) * 1000
+        } catch (e) {
+          if (e instanceof TransferError) throw e
+          why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        }
+        if (attempt >= attempts)
+          throw new TransferError(`The upload of ${label} failed ${attempt} times (last: ${why}). Check the runner's network and run the step again.`)
+        const delay = Math.min(60_000, retryAfter ?? baseDelayMs * 2 ** (attempt - 1))
+        retries++
+        log(`Upload of ${label}: ${why}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${attempts}).`)
+        await sleep(delay)
+      }
+    })
+  } finally {
+    httpAgent.destroy()
+    httpsAgent.destroy()
+  }
+  return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started }
+}
