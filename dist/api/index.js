@@ -33150,9 +33150,9 @@ class summary_Summary {
         this.parts.push(lines.join('\n'));
         return this;
     }
-    /** Two-column key/value table. */
+    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
     facts(entries) {
-        return this.table(['', ''], entries.filter(([, v]) => v !== undefined));
+        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
     }
     list(items) {
         if (items.length)

@@ -34,11 +34,10 @@ export class Summary {
     return this
   }
 
-  /** Two-column key/value table. */
+  /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
   facts(entries: Array<[string, unknown]>): this {
-    return this.table(
-      ['', ''],
-      entries.filter(([, v]) => v !== undefined)
+    return this.list(
+      entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`)
     )
   }
 
