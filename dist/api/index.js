@@ -32822,7 +32822,7 @@ class AscClient {
         let resigned = false;
         for (let attempt = 1;; attempt++) {
             let retryIn;
-            let why = '';
+            let why;
             try {
                 const response = await this.send(method, url, options);
                 if (response.status < 400)
@@ -32861,13 +32861,13 @@ class AscClient {
                     if (recovered)
                         return recovered;
                     if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`);
+                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
                 }
                 why = error.message;
                 retryIn = this.backoff(attempt);
                 if (attempt >= this.opts.maxAttempts ||
                     Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`);
+                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
             }
             this.stats.retries++;
             logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);

@@ -170,8 +170,8 @@ export class AscClient {
     const { logger } = this.opts
     let resigned = false
     for (let attempt = 1; ; attempt++) {
-      let retryIn: number | undefined
-      let why = ''
+      let retryIn: number
+      let why: string
       try {
         const response = await this.send(method, url, options)
         if (response.status < 400) return response
@@ -208,7 +208,8 @@ export class AscClient {
           if (recovered) return recovered
           if (!options.recover)
             throw new Error(
-              `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`
+              `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`,
+              { cause: error }
             )
         }
         why = error.message
@@ -218,7 +219,8 @@ export class AscClient {
           Date.now() - started + retryIn > this.opts.maxRetryTimeMs
         )
           throw new Error(
-            `${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`
+            `${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`,
+            { cause: error }
           )
       }
       this.stats.retries++
