@@ -3,6 +3,7 @@ import { AscClient, type Logger } from '../../src/shared/asc/client.js'
 import { ApiError } from '../../src/shared/asc/errors.js'
 import {
   AscBuilds,
+  type BuildListing,
   type BuildsPort,
   type ExpireOutcome
 } from '../../src/expire-builds/builds-api.js'
@@ -22,7 +23,7 @@ class CountingPort implements BuildsPort {
   peak = 0
   calls: string[] = []
   constructor(private readonly outcome: (id: string) => ExpireOutcome | Error = () => 'expired') {}
-  list(): Promise<{ builds: BuildInfo[]; pages: number }> {
+  list(): Promise<BuildListing> {
     throw new Error('not used')
   }
   existing(): Promise<string[]> {
@@ -173,8 +174,9 @@ describe('AscBuilds.list', () => {
         links: { self: 'x' }
       }
     ])
-    const { builds, pages } = await port.list('app1', { platform: 'IOS', version: '1.2' })
+    const { builds, pages, complete } = await port.list('app1', { platform: 'IOS', version: '1.2' })
     expect(pages).toBe(1)
+    expect(complete).toBe(true)
     expect(builds).toEqual([
       {
         id: 'b1',
@@ -195,5 +197,51 @@ describe('AscBuilds.list', () => {
     expect(q.get('filter[preReleaseVersion.version]')).toBe('1.2')
     expect(q.get('limit')).toBe('200')
     expect(q.get('include')).toBe('preReleaseVersion,betaAppReviewSubmission,buildBetaDetail')
+  })
+})
+
+describe('AscBuilds.list pagination', () => {
+  const page = (ids: string[], next?: string) => ({
+    data: ids.map((id) => ({
+      type: 'builds',
+      id,
+      attributes: { version: id, processingState: 'VALID' }
+    })),
+    links: { self: 'x', ...(next ? { next } : {}) }
+  })
+
+  it('reads an empty page that links onwards again instead of stopping there', async () => {
+    let calls = 0
+    const { port, seen } = scripted((_m, url) => {
+      calls++
+      if (url.searchParams.get('cursor') === '2') return [200, page(['b3'])]
+      if (calls === 1) return [200, page([], 'https://api.example.test/v1/builds?cursor=x')]
+      return [200, page(['b1', 'b2'], 'https://api.example.test/v1/builds?cursor=2')]
+    })
+    const listing = await port.list('app1', {})
+    expect(listing.builds.map((b) => b.id)).toEqual(['b1', 'b2', 'b3'])
+    expect(listing.complete).toBe(true)
+    expect(seen).toHaveLength(3)
+    expect(seen[1].url.href).toBe(seen[0].url.href)
+  })
+
+  it('reports a listing that keeps answering empty pages as incomplete, without looping', async () => {
+    const { port, seen } = scripted(() => [
+      200,
+      page([], 'https://api.example.test/v1/builds?cursor=x')
+    ])
+    const listing = await port.list('app1', {})
+    expect(listing).toMatchObject({ builds: [], complete: false })
+    expect(seen.length).toBeLessThanOrEqual(3)
+  })
+
+  it('stops at a link to a page already read, listing each build once', async () => {
+    const { port } = scripted(() => [
+      200,
+      page(['b1'], 'https://api.example.test/v1/builds?cursor=same')
+    ])
+    const listing = await port.list('app1', {})
+    expect(listing.builds.map((b) => b.id)).toEqual(['b1'])
+    expect(listing.complete).toBe(false)
   })
 })

@@ -32871,7 +32871,7 @@ class AscClient {
         let resigned = false;
         for (let attempt = 1;; attempt++) {
             let retryIn;
-            let why = '';
+            let why;
             try {
                 const response = await this.send(method, url, options);
                 if (response.status < 400)
@@ -32910,13 +32910,13 @@ class AscClient {
                     if (recovered)
                         return recovered;
                     if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`);
+                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
                 }
                 why = error.message;
                 retryIn = this.backoff(attempt);
                 if (attempt >= this.opts.maxAttempts ||
                     Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`);
+                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
             }
             this.stats.retries++;
             logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
@@ -33815,13 +33815,19 @@ function indexIncluded(included = []) {
 ;// CONCATENATED MODULE: ./src/expire-builds/builds-api.ts
 
 
+/** Apple's largest page for `GET /v1/builds`. */
+const PAGE_SIZE = 200;
+/** How often an empty page that links onwards is read again before the listing gives up. */
+const EMPTY_PAGE_RETRIES = 2;
+/** A safety cap: 1,000 pages of 200 is far more builds than an app can have unexpired. */
+const MAX_PAGES = 1000;
 class AscBuilds {
     client;
     constructor(client) {
         this.client = client;
     }
     async list(appId, filter) {
-        const { data, included, pages } = await this.client.all('/v1/builds', {
+        const { data, included, pages, complete } = await this.listAll({
             'filter[app]': [appId],
             'filter[expired]': ['false'],
             'filter[preReleaseVersion.platform]': filter.platform ? [filter.platform] : undefined,
@@ -33838,7 +33844,8 @@ class AscBuilds {
             ],
             'fields[preReleaseVersions]': ['version', 'platform'],
             'fields[betaAppReviewSubmissions]': ['betaReviewState'],
-            'fields[buildBetaDetails]': ['externalBuildState']
+            'fields[buildBetaDetails]': ['externalBuildState'],
+            limit: PAGE_SIZE
         });
         const index = indexIncluded(included);
         const attributes = (type, id) => id === undefined ? undefined : index.get(`${type}/${id}`)?.attributes;
@@ -33858,7 +33865,7 @@ class AscBuilds {
                 externalBuildState: detail?.externalBuildState
             };
         });
-        return { builds, pages };
+        return { builds, pages, complete };
     }
     async existing(appId, ids) {
         if (!ids.length)
@@ -33890,6 +33897,44 @@ class AscBuilds {
                 return 'already-expired';
             throw error;
         }
+    }
+    /**
+     * Every page of the listing, following `links.next`. Apple sometimes answers an empty page that
+     * still links onwards; that page is read again (then its link followed, up to EMPTY_PAGE_RETRIES
+     * times in all) rather than taken as the end, so one bad page does not hide the rest of the
+     * builds. A listing that still stops early is reported as incomplete; a link to a page already
+     * read ends it (no loops). Stopping early is safe: every build chosen from part of the list would
+     * also be chosen from all of it (keep-latest only keeps more).
+     */
+    async listAll(query) {
+        const data = new Map();
+        const included = [];
+        const seen = new Set();
+        let next = this.client.url('/v1/builds', query).href;
+        let pages = 0;
+        let emptyRetries = 0;
+        while (next) {
+            const doc = await this.client.get(next);
+            pages++;
+            const link = doc.links?.next;
+            if (!doc.data?.length && link) {
+                if (++emptyRetries > EMPTY_PAGE_RETRIES)
+                    return { data: [...data.values()], included, pages, complete: false };
+                // Read the same page again first; after that, follow the link if it leads elsewhere.
+                if (emptyRetries > 1 && link !== next && !seen.has(link))
+                    next = link;
+                continue;
+            }
+            emptyRetries = 0;
+            seen.add(next);
+            for (const b of doc.data ?? [])
+                data.set(b.id, b);
+            included.push(...(doc.included ?? []));
+            if (link && (seen.has(link) || pages >= MAX_PAGES))
+                return { data: [...data.values()], included, pages, complete: false };
+            next = link;
+        }
+        return { data: [...data.values()], included, pages, complete: true };
     }
 }
 
@@ -34098,9 +34143,9 @@ class summary_Summary {
         this.parts.push(lines.join('\n'));
         return this;
     }
-    /** Two-column key/value table. */
+    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
     facts(entries) {
-        return this.table(['', ''], entries.filter(([, v]) => v !== undefined));
+        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
     }
     list(items) {
         if (items.length)
@@ -34236,8 +34281,10 @@ async function resolveApp(client, settings) {
 }
 /** The app's builds in one listing; a keep-build-ids entry that is no build of the app is refused. */
 async function listBuilds(port, app, settings) {
-    const { builds, pages } = await port.list(app.id, settings);
+    const { builds, pages, complete } = await port.list(app.id, settings);
     info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`);
+    if (!complete)
+        warning('App Store Connect stopped listing builds early (an empty page that kept linking onwards); only the builds listed were considered. Run the step again later to reach the rest.');
     const listed = new Set(builds.map((b) => b.id));
     const unseen = settings.keepBuildIds.filter((id) => !listed.has(id));
     if (unseen.length) {

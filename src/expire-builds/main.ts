@@ -76,8 +76,12 @@ async function listBuilds(
   app: App,
   settings: ExpireBuildsSettings
 ): Promise<BuildInfo[]> {
-  const { builds, pages } = await port.list(app.id, settings)
+  const { builds, pages, complete } = await port.list(app.id, settings)
   core.info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`)
+  if (!complete)
+    core.warning(
+      'App Store Connect stopped listing builds early (an empty page that kept linking onwards); only the builds listed were considered. Run the step again later to reach the rest.'
+    )
   const listed = new Set(builds.map((b) => b.id))
   const unseen = settings.keepBuildIds.filter((id) => !listed.has(id))
   if (unseen.length) {

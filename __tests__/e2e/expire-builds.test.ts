@@ -1,0 +1,289 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
+import { expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { seedHistory, type SeededBuild, type SeededHistory } from './expire-builds.seed.js'
+
+const DAY = 86_400_000
+let fake: FakeAsc | undefined
+
+afterEach(async () => {
+  await fake?.close()
+  fake = undefined
+})
+
+async function seeded(count = 400): Promise<{ fake: FakeAsc; history: SeededHistory }> {
+  fake = await startFakeAsc()
+  return { fake, history: seedHistory(fake.store, { count }) }
+}
+
+function auth(f: FakeAsc) {
+  const key = f.keys.team
+  return {
+    'key-id': key.keyId,
+    'issuer-id': key.issuerId ?? '',
+    'private-key': key.privateKey,
+    'api-base-url': f.url
+  }
+}
+
+async function expireBuilds(f: FakeAsc, inputs: Record<string, string>): Promise<ActionRun> {
+  const run = await runBundle('expire-builds', { ...auth(f), ...inputs })
+  expectNoSecrets(run, f.keys.team.privateKey)
+  return run
+}
+
+/** Build IDs expired in the fake right now. */
+function expiredNow(f: FakeAsc): Set<string> {
+  return new Set(f.store.list('builds', (b) => b.attributes.expired === true).map((b) => b.id))
+}
+
+interface Criteria {
+  platform?: 'IOS' | 'MAC_OS'
+  version?: string
+  olderThanDays?: number
+  keepLatest?: number
+  keepIds?: string[]
+  includeInReview?: boolean
+}
+
+/**
+ * What the README promises, computed straight from the seeded history (not with the action's
+ * code): among the unexpired builds of the platform and version, keep the processing ones, the
+ * listed ones, those in beta review, the keepLatest newest valid ones of each platform, and those
+ * uploaded within olderThanDays; the rest is expired.
+ */
+function expectedExpiry(builds: SeededBuild[], c: Criteria, now = Date.now()): string[] {
+  const candidates = builds.filter(
+    (b) =>
+      !b.expired &&
+      (!c.platform || b.platform === c.platform) &&
+      (!c.version || b.version === c.version)
+  )
+  const newest = new Set<string>()
+  if (c.keepLatest !== undefined)
+    for (const platform of ['IOS', 'MAC_OS'])
+      candidates
+        .filter((b) => b.platform === platform && b.processingState === 'VALID')
+        .sort((a, b) => b.uploadedMs - a.uploadedMs)
+        .slice(0, c.keepLatest)
+        .forEach((b) => newest.add(b.id))
+  return candidates
+    .filter((b) => b.processingState !== 'PROCESSING')
+    .filter((b) => !(c.keepIds ?? []).includes(b.id))
+    .filter(
+      (b) =>
+        c.includeInReview ||
+        !(b.betaReviewState === 'WAITING_FOR_REVIEW' || b.betaReviewState === 'IN_REVIEW')
+    )
+    .filter((b) => !newest.has(b.id))
+    .filter((b) => c.olderThanDays === undefined || b.uploadedMs < now - c.olderThanDays * DAY)
+    .map((b) => b.id)
+    .sort()
+}
+
+const sorted = (ids: Iterable<string>) => [...ids].sort()
+
+describe('expire-builds, run as a runner runs it', () => {
+  it('expires exactly the builds the criteria name, with one listing and one PATCH per build', async () => {
+    const { fake, history } = await seeded()
+    const before = expiredNow(fake)
+    const expected = expectedExpiry(history.builds, { olderThanDays: 20, keepLatest: 5 })
+    expect(expected.length).toBeGreaterThan(50)
+
+    const run = await expireBuilds(fake, {
+      'bundle-id': 'com.example.hygiene',
+      'older-than': '20d',
+      'keep-latest': '5'
+    })
+
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    expect(run.outputs['expired-count']).toBe(String(expected.length))
+    const after = expiredNow(fake)
+    expect(sorted(after)).toEqual(sorted([...before, ...expected]))
+    for (const id of history.otherBuilds) expect(after.has(id)).toBe(false)
+
+    const unexpired = history.builds.filter((b) => !b.expired)
+    expect(Number(run.outputs['kept-count'])).toBe(unexpired.length - expected.length)
+    const api = fake.requests.filter((r) => r.api)
+    const lists = api.filter((r) => r.method === 'GET' && r.path === '/v1/builds')
+    expect(lists).toHaveLength(Math.ceil(unexpired.length / 200))
+    expect(lists[0].query).toMatchObject({
+      'filter[expired]': 'false',
+      limit: '200',
+      'filter[app]': history.app.id
+    })
+    expect(api.filter((r) => r.method === 'PATCH')).toHaveLength(expected.length)
+    expect(api).toHaveLength(1 + lists.length + expected.length)
+
+    const plan = JSON.parse(run.outputs.plan)
+    expect(plan.dryRun).toBe(false)
+    expect(plan.keptBy.processing).toBe(
+      history.builds.filter((b) => !b.expired && b.processingState === 'PROCESSING').length
+    )
+    expect(run.summary).toContain('Builds expired')
+    const one = history.builds.find((b) => b.id === expected[0])!
+    expect(run.summary).toContain(
+      `| ${one.version} | ${one.buildNumber} | ${one.platform} | ${new Date(one.uploadedMs).toISOString()} |`
+    )
+    expect(run.summary).toMatch(/\| waiting for or in beta review \| \d+ \|/)
+    expect(fake.violations).toEqual([])
+
+    // Again: nothing left to do, the same end state, no error.
+    fake.clearLog()
+    const again = await expireBuilds(fake, {
+      'bundle-id': 'com.example.hygiene',
+      'older-than': '20d',
+      'keep-latest': '5'
+    })
+    expect(again.code).toBe(0)
+    expect(again.outputs['expired-count']).toBe('0')
+    expect(fake.changingRequests()).toEqual([])
+    expect(sorted(expiredNow(fake))).toEqual(sorted(after))
+  })
+
+  it('dry-run reports the same list and changes nothing', async () => {
+    const { fake, history } = await seeded()
+    const before = sorted(expiredNow(fake))
+    const expected = expectedExpiry(history.builds, { keepLatest: 3 })
+    const run = await expireBuilds(fake, {
+      'app-id': history.app.id,
+      'keep-latest': '3',
+      'dry-run': 'true'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    expect(JSON.parse(run.outputs.plan).dryRun).toBe(true)
+    expect(run.summary).toContain('dry run')
+    expect(run.stdout).toContain('Would expire:')
+    expect(fake.changingRequests()).toEqual([])
+    expect(sorted(expiredNow(fake))).toEqual(before)
+    expect(fake.violations).toEqual([])
+  })
+
+  it.each<[string, Record<string, string>, Criteria]>([
+    [
+      'one platform',
+      { platform: 'macos', 'keep-latest': '2' },
+      { platform: 'MAC_OS', keepLatest: 2 }
+    ],
+    [
+      'one version (1.1, not 1.10)',
+      { version: '1.1', 'older-than': '1d' },
+      { version: '1.1', olderThanDays: 1 }
+    ],
+    [
+      'builds in review too',
+      { 'include-in-review': 'true', 'older-than': '10d' },
+      { includeInReview: true, olderThanDays: 10 }
+    ],
+    [
+      'listed builds kept',
+      { 'keep-latest': '1', 'keep-build-ids': 'LISTED' },
+      { keepLatest: 1, keepIds: ['LISTED'] }
+    ]
+  ])('%s', async (_name, inputs, criteria) => {
+    const { fake, history } = await seeded(250)
+    const keep = history.builds
+      .filter((b) => !b.expired && b.processingState === 'VALID')
+      .slice(0, 3)
+      .map((b) => b.id)
+    const values = { ...inputs }
+    if (values['keep-build-ids'])
+      values['keep-build-ids'] = `${keep.join(',')}\n${history.builds.find((b) => b.expired)!.id}`
+    const c = { ...criteria, keepIds: criteria.keepIds ? keep : undefined }
+    const before = expiredNow(fake)
+    const expected = expectedExpiry(history.builds, c)
+    expect(expected.length).toBeGreaterThan(5)
+    const run = await expireBuilds(fake, { 'bundle-id': 'com.example.hygiene', ...values })
+    expect(run.errors).toEqual([])
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    expect(sorted(expiredNow(fake))).toEqual(sorted([...before, ...expected]))
+    expect(fake.violations).toEqual([])
+  })
+
+  it('ends in the same state through 429, 503, a lost answer and an empty page that links onwards', async () => {
+    const inputs = { 'bundle-id': 'com.example.hygiene', 'older-than': '15d', 'keep-latest': '4' }
+    const clean = await seeded(300)
+    const expected = expectedExpiry(clean.history.builds, { olderThanDays: 15, keepLatest: 4 })
+    const reference = await expireBuilds(clean.fake, inputs)
+    expect(reference.code).toBe(0)
+    const cleanState = sorted(expiredNow(clean.fake))
+    await clean.fake.close()
+
+    const { fake, history } = await seeded(300)
+    expect(history.builds.map((b) => b.id)).toEqual(clean.history.builds.map((b) => b.id))
+    fake.faults.add({ method: 'GET', path: '/v1/builds', kind: 'emptyPageWithNext' })
+    fake.faults.add({ method: 'GET', path: '/v1/builds', kind: 'status', status: 503 })
+    fake.faults.add({
+      method: 'PATCH',
+      path: '/v1/builds/{id}',
+      kind: 'status',
+      status: 429,
+      retryAfter: 1
+    })
+    fake.faults.add({
+      method: 'PATCH',
+      path: '/v1/builds/{id}',
+      kind: 'status',
+      status: 503,
+      times: 2
+    })
+    fake.faults.add({ method: 'PATCH', path: '/v1/builds/{id}', kind: 'drop' })
+    const run = await expireBuilds(fake, inputs)
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(fake.faults.pending()).toEqual([])
+    expect(sorted(expiredNow(fake))).toEqual(cleanState)
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    expect(fake.violations).toEqual([])
+  })
+
+  it('refuses to run without older-than or keep-latest, before any request', async () => {
+    const { fake, history } = await seeded(20)
+    const run = await expireBuilds(fake, { 'app-id': history.app.id })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/older-than/)
+    expect(run.errors[0]).toMatch(/keep-latest/)
+    expect(fake.requests).toEqual([])
+  })
+
+  it.each([
+    ['platform', { platform: 'android', 'keep-latest': '1' }],
+    ['older-than', { 'older-than': 'last month' }],
+    ['keep-latest', { 'keep-latest': '-2' }],
+    ['keep-latest', { 'keep-latest': 'five' }],
+    ['include-in-review', { 'include-in-review': 'sometimes', 'keep-latest': '1' }]
+  ])('refuses a bad %s with one error naming it, before any request', async (input, values) => {
+    const { fake, history } = await seeded(20)
+    const run = await expireBuilds(fake, { 'app-id': history.app.id, ...values })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(`'${input}'`)
+    expect(fake.requests).toEqual([])
+  })
+
+  it.each([
+    ['bundle-id', { 'bundle-id': 'com.example.hygeine' }, /com\.example\.hygeine/],
+    ['app-id', { 'app-id': '999999' }, /999999/],
+    [
+      'keep-build-ids',
+      { 'bundle-id': 'com.example.hygiene', 'keep-build-ids': 'NO-SUCH-BUILD' },
+      /NO-SUCH-BUILD/
+    ]
+  ])('refuses an unknown %s with one error, changing nothing', async (input, values, detail) => {
+    const { fake } = await seeded(60)
+    const before = sorted(expiredNow(fake))
+    const run = await expireBuilds(fake, { 'keep-latest': '1', ...values })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(`'${input}'`)
+    expect(run.errors[0]).toMatch(detail)
+    expect(fake.changingRequests()).toEqual([])
+    expect(sorted(expiredNow(fake))).toEqual(before)
+    expect(fake.violations).toEqual([])
+  })
+})
