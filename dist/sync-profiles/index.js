@@ -35282,7 +35282,8 @@ async function run() {
         const profiles = profileOutputs(outcomes, paths);
         const counts = count(plan.decisions);
         setOutputs({ profiles, 'created-count': counts.created, 'renewed-count': counts.renewed });
-        if (cache && settings.cache !== 'false') {
+        // In restore mode an unavailable service was already reported; save mode reports it itself.
+        if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
             const cached = outcomes.flatMap((o) => o.profile?.content
                 ? [
                     {

@@ -89,7 +89,8 @@ export async function run(): Promise<void> {
     const profiles = profileOutputs(outcomes, paths)
     const counts = count(plan.decisions)
     setOutputs({ profiles, 'created-count': counts.created, 'renewed-count': counts.renewed })
-    if (cache && settings.cache !== 'false') {
+    // In restore mode an unavailable service was already reported; save mode reports it itself.
+    if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
       const cached: CachedProfile[] = outcomes.flatMap((o) =>
         o.profile?.content
           ? [
