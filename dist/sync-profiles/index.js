@@ -35114,7 +35114,7 @@ function nameTaken(e) {
  */
 async function applyPlan(api, plan, o) {
     const log = o.log ?? noLog;
-    const limit = o.concurrency ?? 4;
+    const limit = o.concurrency ?? 8;
     const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
         const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform });
         log.info(`Registered device ${d.name} (${d.udid}).`);

@@ -204,7 +204,7 @@ export async function applyPlan(
   o: SyncOptions
 ): Promise<{ outcomes: Outcome[]; registered: DeviceInfo[] }> {
   const log = o.log ?? noLog
-  const limit = o.concurrency ?? 4
+  const limit = o.concurrency ?? 8
   const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
     const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform })
     log.info(`Registered device ${d.name} (${d.udid}).`)
