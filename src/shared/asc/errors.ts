@@ -72,7 +72,7 @@ export function advice(status: number, errors: AppleError[], path: string): stri
     return 'The Account Holder must accept the latest agreements in App Store Connect (Business > Agreements) before the API can be used.'
   if (status === 403) {
     if (/\/(bundleIds|certificates|devices|profiles)\b/.test(path))
-      return 'Provisioning needs a team key with the Admin or Developer role; individual keys cannot manage bundle IDs, certificates, devices or profiles.'
+      return 'Provisioning needs a team key with the Admin role (Apple gives other roles access to certificates, identifiers and profiles only per user, which a key cannot have); individual keys cannot manage bundle IDs, certificates, devices or profiles.'
     return "The API key's role does not allow this. Give the key a higher role (App Manager or Admin) in App Store Connect > Users and Access > Integrations."
   }
   if (status === 404) return 'Check the ID or name: it does not exist, or this key cannot see it.'
