@@ -32985,7 +32985,7 @@ function advice(status, errors, path) {
         return 'The Account Holder must accept the latest agreements in App Store Connect (Business > Agreements) before the API can be used.';
     if (status === 403) {
         if (/\/(bundleIds|certificates|devices|profiles)\b/.test(path))
-            return 'Provisioning needs a team key with the Admin or Developer role; individual keys cannot manage bundle IDs, certificates, devices or profiles.';
+            return 'Provisioning needs a team key with the Admin role (Apple gives other roles access to certificates, identifiers and profiles only per user, which a key cannot have); individual keys cannot manage bundle IDs, certificates, devices or profiles.';
         return "The API key's role does not allow this. Give the key a higher role (App Manager or Admin) in App Store Connect > Users and Access > Integrations.";
     }
     if (status === 404)
@@ -35120,7 +35120,10 @@ async function applyPlan(api, plan, o) {
         log.info(`Registered device ${d.name} (${d.udid}).`);
         return device;
     });
-    const devices = [...plan.state.devices, ...registered];
+    // By id: a device registered meanwhile by another job comes back as the one already listed.
+    const devices = [
+        ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
+    ];
     const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(api, d, plan, devices, o, true));
     return { outcomes, registered };
 }

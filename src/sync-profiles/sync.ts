@@ -210,7 +210,10 @@ export async function applyPlan(
     log.info(`Registered device ${d.name} (${d.udid}).`)
     return device
   })
-  const devices = [...plan.state.devices, ...registered]
+  // By id: a device registered meanwhile by another job comes back as the one already listed.
+  const devices = [
+    ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
+  ]
   const outcomes = await mapLimit(plan.decisions, limit, (d) =>
     carryOut(api, d, plan, devices, o, true)
   )
