@@ -31644,7 +31644,7 @@ function advice(status, errors, path) {
         return 'The Account Holder must accept the latest agreements in App Store Connect (Business > Agreements) before the API can be used.';
     if (status === 403) {
         if (/\/(bundleIds|certificates|devices|profiles)\b/.test(path))
-            return 'Provisioning needs a team key with the Admin or Developer role; individual keys cannot manage bundle IDs, certificates, devices or profiles.';
+            return 'Provisioning needs a team key with the Admin role (Apple gives other roles access to certificates, identifiers and profiles only per user, which a key cannot have); individual keys cannot manage bundle IDs, certificates, devices or profiles.';
         return "The API key's role does not allow this. Give the key a higher role (App Manager or Admin) in App Store Connect > Users and Access > Integrations.";
     }
     if (status === 404)
@@ -34239,8 +34239,7 @@ async function run() {
         const settings = readSettings();
         const client = createClient(settings.connection, 'expire-builds');
         const port = new AscBuilds(client);
-        const app = await outputs_group('Find the app', () => resolveApp(client, settings));
-        const builds = await outputs_group('List builds', () => listBuilds(port, app, settings));
+        const { app, builds } = await outputs_group('Find the app and list its builds', () => findAppAndBuilds(client, port, settings));
         const plan = decide(builds, { ...settings, now: Date.now() });
         info(`${plan.expire.length} build(s) to expire, ${plan.keep.length} kept.`);
         let expired = plan.expire;
@@ -34279,9 +34278,16 @@ async function resolveApp(client, settings) {
     info(`App: ${app.name} (${app.bundleId}, ${app.id})`);
     return app;
 }
-/** The app's builds in one listing; a keep-build-ids entry that is no build of the app is refused. */
-async function listBuilds(port, app, settings) {
-    const { builds, pages, complete } = await port.list(app.id, settings);
+/**
+ * The app, and its builds in one listing. Given app-id, both are read at once (the listing needs
+ * only the ID; an unknown app still fails on the lookup, before anything changes). A keep-build-ids
+ * entry that is no build of the app is refused.
+ */
+async function findAppAndBuilds(client, port, settings) {
+    const listing = settings.appId ? port.list(settings.appId, settings) : undefined;
+    listing?.catch(() => undefined); // a failed lookup wins; the listing's error is then moot
+    const app = await resolveApp(client, settings);
+    const { builds, pages, complete } = await (listing ?? port.list(app.id, settings));
     info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`);
     if (!complete)
         warning('App Store Connect stopped listing builds early (an empty page that kept linking onwards); only the builds listed were considered. Run the step again later to reach the rest.');
@@ -34293,7 +34299,7 @@ async function listBuilds(port, app, settings) {
         if (unknown.length)
             throw new ConfigurationError(`${unknown.map((id) => `'${id}'`).join(', ')} ${unknown.length === 1 ? 'is not a build' : 'are not builds'} of ${app.bundleId || app.id}; nothing was expired. Fix the IDs (a typo here could expire a build you meant to keep).`, 'keep-build-ids');
     }
-    return builds;
+    return { app, builds };
 }
 
 ;// CONCATENATED MODULE: ./src/expire-builds/index.ts

@@ -8,13 +8,13 @@ import { timedBundle, type Scenario } from './lib.js'
 const LATENCY_MS = 50
 const CONCURRENCY = 8
 
-function expireScenario(count: number, keepLatest: number): Scenario {
+function expireScenario(count: number, keepLatest: number, by: 'bundle-id' | 'app-id'): Scenario {
   return {
-    name: `expire-builds: ${count} builds, keep-latest ${keepLatest}, ${LATENCY_MS} ms latency`,
+    name: `expire-builds: ${count} builds, keep-latest ${keepLatest}, by ${by}, ${LATENCY_MS} ms latency`,
     async run() {
       const fake = await startFakeAsc({ latencyMs: LATENCY_MS })
       try {
-        const { builds } = seedHistory(fake.store, { count, plain: true })
+        const { app, builds } = seedHistory(fake.store, { count, plain: true })
         const platforms = new Set(builds.map((b) => b.platform)).size
         const toExpire = count - keepLatest * platforms
         const key = fake.keys.team
@@ -23,7 +23,7 @@ function expireScenario(count: number, keepLatest: number): Scenario {
           'issuer-id': key.issuerId,
           'private-key': key.privateKey,
           'api-base-url': fake.url,
-          'bundle-id': 'com.example.hygiene',
+          ...(by === 'app-id' ? { 'app-id': app.id } : { 'bundle-id': 'com.example.hygiene' }),
           'keep-latest': String(keepLatest)
         })
         const expired = Number(run.outputs['expired-count'])
@@ -57,4 +57,8 @@ function expireScenario(count: number, keepLatest: number): Scenario {
   }
 }
 
-export const scenarios: Scenario[] = [expireScenario(1000, 10)]
+export const scenarios: Scenario[] = [
+  expireScenario(1000, 10, 'bundle-id'),
+  // With app-id, the app lookup and the first listing page go out together.
+  expireScenario(1000, 10, 'app-id')
+]

@@ -15,8 +15,9 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const client = createClient(settings.connection, 'expire-builds')
     const port = new AscBuilds(client)
-    const app = await group('Find the app', () => resolveApp(client, settings))
-    const builds = await group('List builds', () => listBuilds(port, app, settings))
+    const { app, builds } = await group('Find the app and list its builds', () =>
+      findAppAndBuilds(client, port, settings)
+    )
     const plan = decide(builds, { ...settings, now: Date.now() })
     core.info(`${plan.expire.length} build(s) to expire, ${plan.keep.length} kept.`)
 
@@ -70,13 +71,20 @@ async function resolveApp(
   return app
 }
 
-/** The app's builds in one listing; a keep-build-ids entry that is no build of the app is refused. */
-async function listBuilds(
+/**
+ * The app, and its builds in one listing. Given app-id, both are read at once (the listing needs
+ * only the ID; an unknown app still fails on the lookup, before anything changes). A keep-build-ids
+ * entry that is no build of the app is refused.
+ */
+async function findAppAndBuilds(
+  client: ReturnType<typeof createClient>,
   port: BuildsPort,
-  app: App,
   settings: ExpireBuildsSettings
-): Promise<BuildInfo[]> {
-  const { builds, pages, complete } = await port.list(app.id, settings)
+): Promise<{ app: App; builds: BuildInfo[] }> {
+  const listing = settings.appId ? port.list(settings.appId, settings) : undefined
+  listing?.catch(() => undefined) // a failed lookup wins; the listing's error is then moot
+  const app = await resolveApp(client, settings)
+  const { builds, pages, complete } = await (listing ?? port.list(app.id, settings))
   core.info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`)
   if (!complete)
     core.warning(
@@ -93,5 +101,5 @@ async function listBuilds(
         'keep-build-ids'
       )
   }
-  return builds
+  return { app, builds }
 }
