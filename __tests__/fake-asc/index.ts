@@ -28,7 +28,7 @@ import { Engine } from './engine.js'
 import { AscError, errorDocument, errorItem, type AscErrorItem } from './errors.js'
 import { Faults, type Fault } from './faults.js'
 import { loadModel, type Model } from './model.js'
-import { Store } from './store.js'
+import { Store, type Resource } from './store.js'
 import type {
   Domain,
   FakeAscHandle,
@@ -76,7 +76,9 @@ interface CompiledRoute {
 }
 
 function compileRoute(route: Route): CompiledRoute {
-  const methods = new Set((Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase()))
+  const methods = new Set(
+    (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase())
+  )
   let match: CompiledRoute['match']
   if (typeof route.path === 'string') {
     const segs = route.path.split('/').filter(Boolean)
@@ -186,11 +188,14 @@ export class FakeAsc implements FakeAscHandle {
   }
 
   /** Signs a token for a key (default: the team key) the way a correct client does. */
-  token(key: TestKey = this.keys.team, overrides: Parameters<typeof signToken>[1] = {}): Promise<string> {
+  token(
+    key: TestKey = this.keys.team,
+    overrides: Parameters<typeof signToken>[1] = {}
+  ): Promise<string> {
     return signToken(key, overrides, this.now())
   }
 
-  /** Every token issued so far becomes invalid (401 NOT_AUTHORIZED): the client must sign anew. */
+  /** Every token used so far becomes invalid (401 NOT_AUTHORIZED): the client must sign anew. */
   revokeTokens(): void {
     for (const t of this.seenTokens) this.revokedTokens.add(t)
   }
@@ -214,6 +219,14 @@ export class FakeAsc implements FakeAscHandle {
   clearLog(): void {
     this.requests.length = 0
     this.violations.length = 0
+  }
+
+  resourceReply(ctx: RequestContext, resource: Resource, status = 200): Reply {
+    return this.engine.singleReply(resource, ctx, status)
+  }
+
+  collectionReply(ctx: RequestContext, resources: Resource[]): Reply {
+    return this.engine.collectionReply(resources, ctx)
   }
 
   /** Registers a domain: its resource hooks, routes and setup. */
@@ -363,7 +376,9 @@ export class FakeAsc implements FakeAscHandle {
   private logLine(r: RecordedRequest, note?: string): void {
     if (!this.log) return
     const q = Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : ''
-    process.stderr.write(`fake-asc ${r.method} ${r.path}${q} -> ${note ?? r.status}${r.fault ? ` [fault ${r.fault}]` : ''}\n`)
+    process.stderr.write(
+      `fake-asc ${r.method} ${r.path}${q} -> ${note ?? r.status}${r.fault ? ` [fault ${r.fault}]` : ''}\n`
+    )
   }
 
   private async authorize(ctx: RequestContext, record: RecordedRequest): Promise<void> {
@@ -429,14 +444,21 @@ export class FakeAsc implements FakeAscHandle {
       this.rateLimit.remaining--
       if (bodyError !== undefined) {
         this.violation(ctx, `the body is not valid JSON (${bodyError})`)
-        throw new AscError(400, 'ENTITY_UNPROCESSABLE', `The request entity is not valid JSON: ${bodyError}`)
+        throw new AscError(
+          400,
+          'ENTITY_UNPROCESSABLE',
+          `The request entity is not valid JSON: ${bodyError}`
+        )
       }
       if (this.validate && (route?.route.validate ?? true)) this.validateRequest(ctx)
     }
     if (ctx.template) ctx.info = this.model.ops.get(`${ctx.method} ${ctx.template}`)
     for (const r of routes) {
       const params = r.match(ctx.path)
-      const rctx = typeof r.route.path === 'string' ? { ...ctx, pathParams: { ...ctx.pathParams, ...params } } : ctx
+      const rctx =
+        typeof r.route.path === 'string'
+          ? { ...ctx, pathParams: { ...ctx.pathParams, ...params } }
+          : ctx
       const reply = await r.route.handle(rctx)
       if (reply) return reply
     }
@@ -466,7 +488,10 @@ export class FakeAsc implements FakeAscHandle {
     }
     const op = pm.operations[ctx.method]
     if (!op) {
-      this.violation(ctx, `${pm.template} allows ${Object.keys(pm.operations).join(', ')}, not ${ctx.method}`)
+      this.violation(
+        ctx,
+        `${pm.template} allows ${Object.keys(pm.operations).join(', ')}, not ${ctx.method}`
+      )
       throw new AscError(
         405,
         'METHOD_NOT_ALLOWED',
@@ -478,14 +503,22 @@ export class FakeAsc implements FakeAscHandle {
     for (const [name, values] of Object.entries(ctx.queryAll)) {
       if (values.length > 1) {
         this.violation(ctx, `query parameter '${name}' is repeated; join values with commas`)
-        errors.push(errorItem(400, 'PARAMETER_ERROR.INVALID', `'${name}' is given ${values.length} times.`, { parameter: name }))
+        errors.push(
+          errorItem(400, 'PARAMETER_ERROR.INVALID', `'${name}' is given ${values.length} times.`, {
+            parameter: name
+          })
+        )
         status = 400
       }
     }
     for (const p of validateQueryDetailed(index, op, ctx.query)) {
       this.violation(ctx, p.message)
       const code =
-        p.kind === 'unknown' ? 'PARAMETER_ERROR.ILLEGAL' : p.kind === 'required' ? 'PARAMETER_ERROR.REQUIRED' : 'PARAMETER_ERROR.INVALID'
+        p.kind === 'unknown'
+          ? 'PARAMETER_ERROR.ILLEGAL'
+          : p.kind === 'required'
+            ? 'PARAMETER_ERROR.REQUIRED'
+            : 'PARAMETER_ERROR.INVALID'
       errors.push(errorItem(400, code, p.message, { parameter: p.parameter }))
       status = 400
     }
@@ -513,7 +546,9 @@ export class FakeAsc implements FakeAscHandle {
     this.violations.push(`fake-asc internal error on ${record.method} ${record.path}: ${message}`)
     return {
       status: 500,
-      json: errorDocument([errorItem(500, 'UNEXPECTED_ERROR', `The fake failed: ${(e as Error)?.message ?? String(e)}`)])
+      json: errorDocument([
+        errorItem(500, 'UNEXPECTED_ERROR', `The fake failed: ${(e as Error)?.message ?? String(e)}`)
+      ])
     }
   }
 }
