@@ -2,7 +2,7 @@
 // Runs the fake App Store Connect until killed, for workflows and manual runs.
 //
 //   npx tsx scripts/fake-asc.ts <key-path> [--port N] [--latency MS] [--no-validate] [--no-seed]
-//                               [--individual-key PATH] [--env-file PATH] [--log]
+//                               [--individual-key PATH] [--write-env PATH] [--log]
 //
 // Starts the fake on 127.0.0.1, seeds the demo dataset (apps, builds, beta groups, users,
 // provisioning basics), writes the team key's .p8 (PEM) to <key-path>, and prints:
@@ -10,7 +10,7 @@
 //   FAKE_ASC_KEY_ID=<kid>
 //   FAKE_ASC_ISSUER_ID=<issuer>
 //   FAKE_ASC_KEY_PATH=<key-path>
-// (also appended to --env-file, e.g. "$GITHUB_ENV"). GET <url>/__fake/violations lists the
+// (also appended to --write-env, e.g. "$GITHUB_ENV"). GET <url>/__fake/violations lists the
 // OpenAPI violations seen so far; they are also printed on exit (SIGINT / SIGTERM).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -20,7 +20,7 @@ import { seedDemo } from '../__tests__/fake-asc/seed.js'
 function usage(message?: string): never {
   if (message) process.stderr.write(`fake-asc: ${message}\n`)
   process.stderr.write(
-    'usage: tsx scripts/fake-asc.ts <key-path> [--port N] [--latency MS] [--no-validate] [--no-seed] [--individual-key PATH] [--env-file PATH] [--log]\n'
+    'usage: tsx scripts/fake-asc.ts <key-path> [--port N] [--latency MS] [--no-validate] [--no-seed] [--individual-key PATH] [--write-env PATH] [--log]\n'
   )
   process.exit(2)
 }
@@ -47,7 +47,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--no-seed') seed = false
   else if (a === '--log') log = true
   else if (a === '--individual-key') individualPath = resolve(value())
-  else if (a === '--env-file') envFile = resolve(value())
+  else if (a === '--write-env') envFile = resolve(value())
   else if (a === '--help' || a === '-h') usage()
   else if (a.startsWith('--')) usage(`unknown option ${a}`)
   else if (!keyPath) keyPath = resolve(a)
