@@ -286,4 +286,19 @@ describe('expire-builds, run as a runner runs it', () => {
     expect(sorted(expiredNow(fake))).toEqual(before)
     expect(fake.violations).toEqual([])
   })
+
+  it('refuses an app-id and a bundle-id that disagree, changing nothing', async () => {
+    const { fake, history } = await seeded(30)
+    const run = await expireBuilds(fake, {
+      'app-id': history.otherApp.id,
+      'bundle-id': 'com.example.hygiene',
+      'keep-latest': '0'
+    })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain("'bundle-id'")
+    expect(run.errors[0]).toContain('com.example.hygiene.other')
+    expect(fake.changingRequests()).toEqual([])
+    expect(fake.violations).toEqual([])
+  })
 })
