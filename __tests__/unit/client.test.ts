@@ -259,12 +259,29 @@ describe('pagination', () => {
     expect(h.calls[1].url).toBe('https://api.example.test/v1/apps?cursor=abc&limit=200')
   })
 
-  it('stops on an empty page that still links onwards, with a warning', async () => {
+  it('reads an empty page that still links onwards again, and carries on when it fills', async () => {
+    const h = harness([
+      page(['1'], 'https://api.example.test/v1/apps?cursor=2'),
+      page([], 'https://api.example.test/v1/apps?cursor=2'),
+      page(['2'])
+    ])
+    const all = await h.client.all('/v1/apps')
+    expect(all.data.map((d) => d.id)).toEqual(['1', '2'])
+    expect(all.complete).toBe(true)
+    expect(h.calls.map((c) => new URL(c.url).search)).toEqual([
+      '?limit=200',
+      '?cursor=2',
+      '?cursor=2'
+    ])
+  })
+
+  it('stops on an empty page that keeps linking onwards, with a warning, and says the list is incomplete', async () => {
     const h = harness(() => page([], 'https://api.example.test/v1/apps?cursor=same'))
     const all = await h.client.all('/v1/apps')
-    expect(h.calls).toHaveLength(1)
+    expect(h.calls).toHaveLength(3)
     expect(all.data).toEqual([])
-    expect(h.logs.join('\n')).toMatch(/warning: .*empty page/)
+    expect(all.complete).toBe(false)
+    expect(h.logs.join('\n')).toMatch(/warning: .*empty page.*incomplete/)
   })
 
   it('stops on a URL it has already fetched', async () => {
@@ -275,6 +292,7 @@ describe('pagination', () => {
     const all = await h.client.all('/v1/apps')
     expect(all.data.map((d) => d.id)).toEqual(['1', '2'])
     expect(h.calls).toHaveLength(2)
+    expect(all.complete).toBe(false)
     expect(h.logs.join('\n')).toMatch(/already returned/)
   })
 
@@ -285,7 +303,7 @@ describe('pagination', () => {
     )
     const all = await h.client.all('/v1/apps')
     expect(all.pages).toBe(3)
-    expect(h.logs.join('\n')).toMatch(/stopped after 3 pages/)
+    expect(h.logs.join('\n')).toMatch(/reached 3 pages/)
   })
 
   it("respects a caller's limit, or none", async () => {

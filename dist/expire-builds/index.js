@@ -33017,45 +33017,51 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. Stops, with a warning, on an empty
-     * page that still links onwards, on a URL seen before, or after `maxPages` pages.
+     * Every page of a collection, following `links.next` verbatim. An empty page that still links
+     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}) {
+    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const limit = options.limit ?? 200;
         const maxPages = options.maxPages ?? this.opts.maxPages;
         let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
         const seen = new Set();
-        for (let page = 1; next; page++) {
-            if (seen.has(next)) {
-                this.opts.logger.warning(`Pagination of ${target} returned a page it had already returned; stopping there.`);
-                return;
+        let rereads = 0;
+        const stop = (why) => {
+            stats.complete = false;
+            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        };
+        while (next) {
+            if (seen.has(next))
+                return stop('returned a page it had already returned');
+            const doc = await this.get(next);
+            stats.pages++;
+            const link = doc.links?.next;
+            if (link && !(doc.data?.length > 0)) {
+                if (rereads++ < 2)
+                    continue;
+                return stop('returned an empty page that links onwards');
             }
             seen.add(next);
-            const doc = await this.get(next);
             yield doc;
-            next = doc.links?.next;
-            if (next && !(doc.data?.length > 0)) {
-                this.opts.logger.warning(`Pagination of ${target} returned an empty page that links onwards; stopping there.`);
-                return;
-            }
-            if (next && page >= maxPages) {
-                this.opts.logger.warning(`Pagination of ${target} stopped after ${maxPages} pages; results may be incomplete.`);
-                return;
-            }
+            if (link && stats.pages >= maxPages)
+                return stop(`reached ${maxPages} pages`);
+            next = link;
         }
     }
-    /** Every page merged: `data` in order, `included` without duplicates. */
+    /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = [];
+        const data = new Map();
         const included = new Map();
-        let pages = 0;
-        for await (const doc of this.pages(target, query, options)) {
-            pages++;
-            data.push(...(doc.data ?? []));
+        const stats = { pages: 0, complete: true };
+        for await (const doc of this.pages(target, query, options, stats)) {
+            for (const r of doc.data ?? [])
+                data.set(`${r.type}/${r.id}`, r);
             for (const r of doc.included ?? [])
                 included.set(`${r.type}/${r.id}`, r);
         }
-        return { data, included: [...included.values()], pages };
+        return { data: [...data.values()], included: [...included.values()], ...stats };
     }
 }
 
@@ -33817,8 +33823,6 @@ function indexIncluded(included = []) {
 
 /** Apple's largest page for `GET /v1/builds`. */
 const PAGE_SIZE = 200;
-/** How often an empty page that links onwards is read again before the listing gives up. */
-const EMPTY_PAGE_RETRIES = 2;
 /** A safety cap: 1,000 pages of 200 is far more builds than an app can have unexpired. */
 const MAX_PAGES = 1000;
 class AscBuilds {
@@ -33827,7 +33831,7 @@ class AscBuilds {
         this.client = client;
     }
     async list(appId, filter) {
-        const { data, included, pages, complete } = await this.listAll({
+        const { data, included, pages, complete } = await this.client.all('/v1/builds', {
             'filter[app]': [appId],
             'filter[expired]': ['false'],
             'filter[preReleaseVersion.platform]': filter.platform ? [filter.platform] : undefined,
@@ -33846,7 +33850,7 @@ class AscBuilds {
             'fields[betaAppReviewSubmissions]': ['betaReviewState'],
             'fields[buildBetaDetails]': ['externalBuildState'],
             limit: PAGE_SIZE
-        });
+        }, { maxPages: MAX_PAGES });
         const index = indexIncluded(included);
         const attributes = (type, id) => id === undefined ? undefined : index.get(`${type}/${id}`)?.attributes;
         const builds = data.map((b) => {
@@ -33897,44 +33901,6 @@ class AscBuilds {
                 return 'already-expired';
             throw error;
         }
-    }
-    /**
-     * Every page of the listing, following `links.next`. Apple sometimes answers an empty page that
-     * still links onwards; that page is read again (then its link followed, up to EMPTY_PAGE_RETRIES
-     * times in all) rather than taken as the end, so one bad page does not hide the rest of the
-     * builds. A listing that still stops early is reported as incomplete; a link to a page already
-     * read ends it (no loops). Stopping early is safe: every build chosen from part of the list would
-     * also be chosen from all of it (keep-latest only keeps more).
-     */
-    async listAll(query) {
-        const data = new Map();
-        const included = [];
-        const seen = new Set();
-        let next = this.client.url('/v1/builds', query).href;
-        let pages = 0;
-        let emptyRetries = 0;
-        while (next) {
-            const doc = await this.client.get(next);
-            pages++;
-            const link = doc.links?.next;
-            if (!doc.data?.length && link) {
-                if (++emptyRetries > EMPTY_PAGE_RETRIES)
-                    return { data: [...data.values()], included, pages, complete: false };
-                // Read the same page again first; after that, follow the link if it leads elsewhere.
-                if (emptyRetries > 1 && link !== next && !seen.has(link))
-                    next = link;
-                continue;
-            }
-            emptyRetries = 0;
-            seen.add(next);
-            for (const b of doc.data ?? [])
-                data.set(b.id, b);
-            included.push(...(doc.included ?? []));
-            if (link && (seen.has(link) || pages >= MAX_PAGES))
-                return { data: [...data.values()], included, pages, complete: false };
-            next = link;
-        }
-        return { data: [...data.values()], included, pages, complete: true };
     }
 }
 

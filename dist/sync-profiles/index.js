@@ -33314,45 +33314,51 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. Stops, with a warning, on an empty
-     * page that still links onwards, on a URL seen before, or after `maxPages` pages.
+     * Every page of a collection, following `links.next` verbatim. An empty page that still links
+     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}) {
+    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const limit = options.limit ?? 200;
         const maxPages = options.maxPages ?? this.opts.maxPages;
         let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
         const seen = new Set();
-        for (let page = 1; next; page++) {
-            if (seen.has(next)) {
-                this.opts.logger.warning(`Pagination of ${target} returned a page it had already returned; stopping there.`);
-                return;
+        let rereads = 0;
+        const stop = (why) => {
+            stats.complete = false;
+            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        };
+        while (next) {
+            if (seen.has(next))
+                return stop('returned a page it had already returned');
+            const doc = await this.get(next);
+            stats.pages++;
+            const link = doc.links?.next;
+            if (link && !(doc.data?.length > 0)) {
+                if (rereads++ < 2)
+                    continue;
+                return stop('returned an empty page that links onwards');
             }
             seen.add(next);
-            const doc = await this.get(next);
             yield doc;
-            next = doc.links?.next;
-            if (next && !(doc.data?.length > 0)) {
-                this.opts.logger.warning(`Pagination of ${target} returned an empty page that links onwards; stopping there.`);
-                return;
-            }
-            if (next && page >= maxPages) {
-                this.opts.logger.warning(`Pagination of ${target} stopped after ${maxPages} pages; results may be incomplete.`);
-                return;
-            }
+            if (link && stats.pages >= maxPages)
+                return stop(`reached ${maxPages} pages`);
+            next = link;
         }
     }
-    /** Every page merged: `data` in order, `included` without duplicates. */
+    /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = [];
+        const data = new Map();
         const included = new Map();
-        let pages = 0;
-        for await (const doc of this.pages(target, query, options)) {
-            pages++;
-            data.push(...(doc.data ?? []));
+        const stats = { pages: 0, complete: true };
+        for await (const doc of this.pages(target, query, options, stats)) {
+            for (const r of doc.data ?? [])
+                data.set(`${r.type}/${r.id}`, r);
             for (const r of doc.included ?? [])
                 included.set(`${r.type}/${r.id}`, r);
         }
-        return { data, included: [...included.values()], pages };
+        return { data: [...data.values()], included: [...included.values()], ...stats };
     }
 }
 

@@ -1,12 +1,6 @@
 import type { AscClient } from '../shared/asc/client.js'
 import { ApiError } from '../shared/asc/errors.js'
-import {
-  indexIncluded,
-  relatedId,
-  type Document,
-  type Query,
-  type Resource
-} from '../shared/asc/types.js'
+import { indexIncluded, relatedId, type Document, type Resource } from '../shared/asc/types.js'
 import type { components } from '../shared/asc/generated/openapi-types.js'
 import type { BuildInfo } from './plan.js'
 
@@ -29,8 +23,6 @@ export interface BuildListing {
 
 /** Apple's largest page for `GET /v1/builds`. */
 export const PAGE_SIZE = 200
-/** How often an empty page that links onwards is read again before the listing gives up. */
-const EMPTY_PAGE_RETRIES = 2
 /** A safety cap: 1,000 pages of 200 is far more builds than an app can have unexpired. */
 const MAX_PAGES = 1000
 
@@ -51,26 +43,30 @@ export class AscBuilds implements BuildsPort {
     appId: string,
     filter: { platform?: string; version?: string }
   ): Promise<BuildListing> {
-    const { data, included, pages, complete } = await this.listAll({
-      'filter[app]': [appId],
-      'filter[expired]': ['false'],
-      'filter[preReleaseVersion.platform]': filter.platform ? [filter.platform] : undefined,
-      'filter[preReleaseVersion.version]': filter.version ? [filter.version] : undefined,
-      include: ['preReleaseVersion', 'betaAppReviewSubmission', 'buildBetaDetail'],
-      'fields[builds]': [
-        'version',
-        'uploadedDate',
-        'expired',
-        'processingState',
-        'preReleaseVersion',
-        'betaAppReviewSubmission',
-        'buildBetaDetail'
-      ],
-      'fields[preReleaseVersions]': ['version', 'platform'],
-      'fields[betaAppReviewSubmissions]': ['betaReviewState'],
-      'fields[buildBetaDetails]': ['externalBuildState'],
-      limit: PAGE_SIZE
-    })
+    const { data, included, pages, complete } = await this.client.all<BuildResource>(
+      '/v1/builds',
+      {
+        'filter[app]': [appId],
+        'filter[expired]': ['false'],
+        'filter[preReleaseVersion.platform]': filter.platform ? [filter.platform] : undefined,
+        'filter[preReleaseVersion.version]': filter.version ? [filter.version] : undefined,
+        include: ['preReleaseVersion', 'betaAppReviewSubmission', 'buildBetaDetail'],
+        'fields[builds]': [
+          'version',
+          'uploadedDate',
+          'expired',
+          'processingState',
+          'preReleaseVersion',
+          'betaAppReviewSubmission',
+          'buildBetaDetail'
+        ],
+        'fields[preReleaseVersions]': ['version', 'platform'],
+        'fields[betaAppReviewSubmissions]': ['betaReviewState'],
+        'fields[buildBetaDetails]': ['externalBuildState'],
+        limit: PAGE_SIZE
+      },
+      { maxPages: MAX_PAGES }
+    )
     const index = indexIncluded(included)
     const attributes = <A>(type: string, id: string | undefined): A | undefined =>
       id === undefined ? undefined : (index.get(`${type}/${id}`)?.attributes as A | undefined)
@@ -129,44 +125,5 @@ export class AscBuilds implements BuildsPort {
       if (now.data.attributes?.expired === true) return 'already-expired'
       throw error
     }
-  }
-
-  /**
-   * Every page of the listing, following `links.next`. Apple sometimes answers an empty page that
-   * still links onwards; that page is read again (then its link followed, up to EMPTY_PAGE_RETRIES
-   * times in all) rather than taken as the end, so one bad page does not hide the rest of the
-   * builds. A listing that still stops early is reported as incomplete; a link to a page already
-   * read ends it (no loops). Stopping early is safe: every build chosen from part of the list would
-   * also be chosen from all of it (keep-latest only keeps more).
-   */
-  private async listAll(
-    query: Query
-  ): Promise<{ data: BuildResource[]; included: Resource[]; pages: number; complete: boolean }> {
-    const data = new Map<string, BuildResource>()
-    const included: Resource[] = []
-    const seen = new Set<string>()
-    let next: string | undefined = this.client.url('/v1/builds', query).href
-    let pages = 0
-    let emptyRetries = 0
-    while (next) {
-      const doc: Document<BuildResource[]> = await this.client.get<Document<BuildResource[]>>(next)
-      pages++
-      const link = doc.links?.next
-      if (!doc.data?.length && link) {
-        if (++emptyRetries > EMPTY_PAGE_RETRIES)
-          return { data: [...data.values()], included, pages, complete: false }
-        // Read the same page again first; after that, follow the link if it leads elsewhere.
-        if (emptyRetries > 1 && link !== next && !seen.has(link)) next = link
-        continue
-      }
-      emptyRetries = 0
-      seen.add(next)
-      for (const b of doc.data ?? []) data.set(b.id, b)
-      included.push(...(doc.included ?? []))
-      if (link && (seen.has(link) || pages >= MAX_PAGES))
-        return { data: [...data.values()], included, pages, complete: false }
-      next = link
-    }
-    return { data: [...data.values()], included, pages, complete: true }
   }
 }
