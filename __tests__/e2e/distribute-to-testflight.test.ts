@@ -31,29 +31,57 @@ interface World {
 
 async function world(): Promise<World> {
   fake = await startFakeAsc()
-  const app = fake.store.create('apps', { name: 'Example', bundleId: 'com.example.app', sku: 'EX', primaryLocale: 'en-US' })
-  fake.store.create('apps', { name: 'Other', bundleId: 'com.example.app.widget', sku: 'EX2', primaryLocale: 'en-US' })
+  const app = fake.store.create('apps', {
+    name: 'Example',
+    bundleId: 'com.example.app',
+    sku: 'EX',
+    primaryLocale: 'en-US'
+  })
+  fake.store.create('apps', {
+    name: 'Other',
+    bundleId: 'com.example.app.widget',
+    sku: 'EX2',
+    primaryLocale: 'en-US'
+  })
   const group = (name: string, isInternalGroup: boolean) =>
-    fake!.store.create('betaGroups', { name, isInternalGroup, publicLinkEnabled: false }, { app: { type: 'apps', id: app.id } }).id
+    fake!.store.create(
+      'betaGroups',
+      { name, isInternalGroup, publicLinkEnabled: false },
+      { app: { type: 'apps', id: app.id } }
+    ).id
   const groups = { QA: group('QA', true), External: group('External Testers', false) }
   const tester = (email: string) =>
-    fake!.store.create('betaTesters', { email, firstName: 'T', lastName: 'T', inviteType: 'EMAIL' }, { apps: [{ type: 'apps', id: app.id }] }).id
+    fake!.store.create(
+      'betaTesters',
+      { email, firstName: 'T', lastName: 'T', inviteType: 'EMAIL' },
+      { apps: [{ type: 'apps', id: app.id }] }
+    ).id
   const testers = { alice: tester('alice@example.com'), bob: tester('bob@example.com') }
   return { fake, appId: app.id, groups, testers }
 }
 
 function auth(f: FakeAsc) {
   const key = f.keys.team
-  return { 'key-id': key.keyId, 'issuer-id': key.issuerId ?? '', 'private-key': key.privateKey, 'api-base-url': f.url }
+  return {
+    'key-id': key.keyId,
+    'issuer-id': key.issuerId ?? '',
+    'private-key': key.privateKey,
+    'api-base-url': f.url
+  }
 }
 
 async function distribute(f: FakeAsc, inputs: Record<string, string>): Promise<ActionRun> {
-  const run = await runBundle(ENTRY, { 'poll-interval': '200ms', ...auth(f), ...inputs }, { timeoutMs: 90_000 })
+  const run = await runBundle(
+    ENTRY,
+    { 'poll-interval': '200ms', ...auth(f), ...inputs },
+    { timeoutMs: 90_000 }
+  )
   expectNoSecrets(run, f.keys.team.privateKey)
   return run
 }
 
-const changing = (f: FakeAsc) => f.changingRequests().map((r) => `${r.method} ${r.operation ?? r.path}`)
+const changing = (f: FakeAsc) =>
+  f.changingRequests().map((r) => `${r.method} ${r.operation ?? r.path}`)
 
 function localizations(f: FakeAsc, buildId: string) {
   return f.store
@@ -75,7 +103,11 @@ describe('distribute-to-testflight: upload', () => {
     buildUploadSettings(w.fake).readsUntilComplete = 2
     const path = join(dir, 'Example.ipa')
     const bytes = writeIpa(path, { payloadBytes: 300_000, version: '1.2.0', buildNumber: '42' })
-    const run = await distribute(w.fake, { 'ipa-path': path, groups: 'External Testers', 'what-to-test': 'Try the new login' })
+    const run = await distribute(w.fake, {
+      'ipa-path': path,
+      groups: 'External Testers',
+      'what-to-test': 'Try the new login'
+    })
     expect(run.errors).toEqual([])
     expect(run.code).toBe(0)
 
@@ -83,7 +115,10 @@ describe('distribute-to-testflight: upload', () => {
     expect(file.operations.length).toBeGreaterThan(3)
     expect(file.committed).toBe(true)
     expect(file.bytes?.equals(bytes)).toBe(true)
-    expect(file.checksum).toEqual({ algorithm: 'SHA_256', hash: createHash('sha256').update(bytes).digest('hex') })
+    expect(file.checksum).toEqual({
+      algorithm: 'SHA_256',
+      hash: createHash('sha256').update(bytes).digest('hex')
+    })
     const parts = w.fake.requests.filter((r) => r.path.startsWith('/fake-upload/'))
     expect(parts).toHaveLength(file.operations.length)
     expect(parts.every((r) => !r.hasAuthorizationHeader && r.status === 200)).toBe(true)
@@ -97,9 +132,13 @@ describe('distribute-to-testflight: upload', () => {
       'processing-state': 'VALID',
       'upload-id': file.uploadId
     })
-    expect(w.fake.store.get('buildUploads', file.uploadId)?.attributes.state).toMatchObject({ state: 'COMPLETE' })
+    expect(w.fake.store.get('buildUploads', file.uploadId)?.attributes.state).toMatchObject({
+      state: 'COMPLETE'
+    })
     expect(groupsOf(w.fake, build.id)).toEqual([w.groups.External])
-    expect(localizations(w.fake, build.id)).toEqual([{ locale: 'en-US', whatsNew: 'Try the new login' }])
+    expect(localizations(w.fake, build.id)).toEqual([
+      { locale: 'en-US', whatsNew: 'Try the new login' }
+    ])
     expect(run.summary).toMatch(/Upload:\*\* 0\.3 MiB in \d+ part\(s\)/)
     expect(run.summary).toMatch(/Groups:\*\* External Testers \(added\)/)
     expect(w.fake.violations).toEqual([])
@@ -130,31 +169,52 @@ describe('distribute-to-testflight: upload', () => {
 
   it('ends at once with Apple’s reasons when the upload FAILED', async () => {
     const w = await world()
-    buildUploadSettings(w.fake).failWith = [{ code: 'ITMS-90062', description: 'The value for key CFBundleShortVersionString must be higher.' }]
+    buildUploadSettings(w.fake).failWith = [
+      {
+        code: 'ITMS-90062',
+        description: 'The value for key CFBundleShortVersionString must be higher.'
+      }
+    ]
     const path = join(dir, 'Fails.ipa')
     writeIpa(path, { buildNumber: '8' })
     const run = await distribute(w.fake, { 'ipa-path': path, groups: 'QA' })
     expect(run.code).not.toBe(0)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/refused the upload of Fails.ipa .*ITMS-90062: The value for key CFBundleShortVersionString must be higher/)
+    expect(run.errors[0]).toMatch(
+      /refused the upload of Fails.ipa .*ITMS-90062: The value for key CFBundleShortVersionString must be higher/
+    )
     expect(w.fake.store.list('builds')).toHaveLength(0)
     expect(w.fake.violations).toEqual([])
   })
 
   it('uploads a macOS .pkg with the version read from its PackageInfo', async () => {
     const w = await world()
-    const mac = w.fake.store.create('apps', { name: 'Mac', bundleId: 'com.example.mac', sku: 'MAC', primaryLocale: 'en-US' })
+    const mac = w.fake.store.create('apps', {
+      name: 'Mac',
+      bundleId: 'com.example.mac',
+      sku: 'MAC',
+      primaryLocale: 'en-US'
+    })
     const path = join(dir, 'Mac.pkg')
     const bytes = pkgBytes({ bundleId: 'com.example.mac', version: '2.0', buildNumber: '9' })
     writeFileSync(path, bytes)
     const run = await distribute(w.fake, { 'ipa-path': path })
     expect(run.errors).toEqual([])
-    expect(run.outputs).toMatchObject({ 'app-id': mac.id, version: '2.0', 'build-number': '9', 'processing-state': 'VALID' })
+    expect(run.outputs).toMatchObject({
+      'app-id': mac.id,
+      version: '2.0',
+      'build-number': '9',
+      'processing-state': 'VALID'
+    })
     const upload = w.fake.store.list('buildUploads')[0]
     expect(upload.attributes).toMatchObject({ platform: 'MAC_OS', cfBundleVersion: '9' })
     expect(uploadedFiles(w.fake)[0].bytes?.equals(bytes)).toBe(true)
-    const fileCreate = w.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/buildUploadFiles')
-    expect(fileCreate?.body).toMatchObject({ data: { attributes: { uti: 'com.apple.pkg', fileName: 'Mac.pkg' } } })
+    const fileCreate = w.fake.requests.find(
+      (r) => r.method === 'POST' && r.path === '/v1/buildUploadFiles'
+    )
+    expect(fileCreate?.body).toMatchObject({
+      data: { attributes: { uti: 'com.apple.pkg', fileName: 'Mac.pkg' } }
+    })
     expect(w.fake.violations).toEqual([])
   })
 })
@@ -165,7 +225,12 @@ describe('distribute-to-testflight: an existing build', () => {
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '100' })
     scriptProcessing(w.fake, build.id, { after: 3 })
     w.fake.faults.add({ kind: 'revoke', method: 'GET', path: '/v1/builds/{id}' })
-    const run = await distribute(w.fake, { 'bundle-id': 'com.example.app', 'build-number': '100', version: '1.0', groups: 'QA' })
+    const run = await distribute(w.fake, {
+      'bundle-id': 'com.example.app',
+      'build-number': '100',
+      version: '1.0',
+      groups: 'QA'
+    })
     expect(run.errors).toEqual([])
     expect(run.outputs['processing-state']).toBe('VALID')
     expect(run.stdout).toMatch(/is PROCESSING; checking again/)
@@ -179,23 +244,42 @@ describe('distribute-to-testflight: an existing build', () => {
     const w = await world()
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '101' })
     scriptProcessing(w.fake, build.id, 'never')
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '101', 'processing-timeout': '1s', groups: 'QA' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '101',
+      'processing-timeout': '1s',
+      groups: 'QA'
+    })
     expect(run.code).not.toBe(0)
-    expect(run.errors).toEqual([expect.stringMatching(/Build \(101\) for IOS was still PROCESSING after \d+s \(processing-timeout\).*raise processing-timeout/)])
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /Build \(101\) for IOS was still PROCESSING after \d+s \(processing-timeout\).*raise processing-timeout/
+      )
+    ])
     expect(changing(w.fake)).toEqual([])
     expect(w.fake.violations).toEqual([])
   })
 
   it('times out when the build never appears', async () => {
     const w = await world()
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '404', 'processing-timeout': '600ms' })
-    expect(run.errors).toEqual([expect.stringMatching(/did not appear in App Store Connect within .*processing-timeout/)])
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '404',
+      'processing-timeout': '600ms'
+    })
+    expect(run.errors).toEqual([
+      expect.stringMatching(/did not appear in App Store Connect within .*processing-timeout/)
+    ])
   })
 
   it('waits for a build that appears late', async () => {
     const w = await world()
     setTimeout(() => seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '102' }), 700)
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '102', 'processing-timeout': '20s' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '102',
+      'processing-timeout': '20s'
+    })
     expect(run.errors).toEqual([])
     expect(run.stdout).toMatch(/not in App Store Connect yet/)
     expect(run.outputs['build-number']).toBe('102')
@@ -205,8 +289,15 @@ describe('distribute-to-testflight: an existing build', () => {
     const w = await world()
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '103' })
     scriptProcessing(w.fake, build.id, { after: 1, then: 'FAILED' })
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '103', 'processing-timeout': '1h', groups: 'QA' })
-    expect(run.errors).toEqual([expect.stringMatching(/Build \(103\) for IOS finished processing as FAILED/)])
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '103',
+      'processing-timeout': '1h',
+      groups: 'QA'
+    })
+    expect(run.errors).toEqual([
+      expect.stringMatching(/Build \(103\) for IOS finished processing as FAILED/)
+    ])
     expect(changing(w.fake)).toEqual([])
   })
 
@@ -214,13 +305,21 @@ describe('distribute-to-testflight: an existing build', () => {
     const w = await world()
     seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '1000' })
     const exact = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '10' })
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '10', version: '1.0' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '10',
+      version: '1.0'
+    })
     expect(run.outputs['build-id']).toBe(exact.id)
   })
 
   it('refuses an unknown group, naming it and listing the app’s groups, with zero changes', async () => {
     const w = await world()
-    seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '104', usesNonExemptEncryption: null })
+    seedBuild(w.fake, w.appId, {
+      version: '1.0',
+      buildNumber: '104',
+      usesNonExemptEncryption: null
+    })
     const run = await distribute(w.fake, {
       'app-id': w.appId,
       'build-number': '104',
@@ -230,7 +329,9 @@ describe('distribute-to-testflight: an existing build', () => {
     })
     expect(run.code).not.toBe(0)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/Input 'groups': no beta group 'Extrenal Testers' \(nearest: External Testers.*'Nobody'.*Its groups are: 'QA', 'External Testers'/)
+    expect(run.errors[0]).toMatch(
+      /Input 'groups': no beta group 'Extrenal Testers' \(nearest: External Testers.*'Nobody'.*Its groups are: 'QA', 'External Testers'/
+    )
     expect(changing(w.fake)).toEqual([])
     expect(w.fake.violations).toEqual([])
   })
@@ -238,8 +339,17 @@ describe('distribute-to-testflight: an existing build', () => {
   it('refuses an unknown tester before any change', async () => {
     const w = await world()
     seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '105' })
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '105', testers: 'alice@example.com, carol@example.com', groups: 'QA' })
-    expect(run.errors).toEqual([expect.stringMatching(/Input 'testers': 'carol@example.com' is not a tester of this app. Nothing was changed/)])
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '105',
+      testers: 'alice@example.com, carol@example.com',
+      groups: 'QA'
+    })
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /Input 'testers': 'carol@example.com' is not a tester of this app. Nothing was changed/
+      )
+    ])
     expect(changing(w.fake)).toEqual([])
   })
 })
@@ -247,10 +357,25 @@ describe('distribute-to-testflight: an existing build', () => {
 describe('distribute-to-testflight: configuration', () => {
   it('configures everything, and a rerun changes nothing and duplicates nothing', async () => {
     const w = await world()
-    const build = seedBuild(w.fake, w.appId, { version: '2.0', buildNumber: '200', usesNonExemptEncryption: null })
-    w.fake.store.create('betaBuildLocalizations', { locale: 'de-DE', whatsNew: 'alt' }, { build: { type: 'builds', id: build.id } })
+    const build = seedBuild(w.fake, w.appId, {
+      version: '2.0',
+      buildNumber: '200',
+      usesNonExemptEncryption: null
+    })
+    w.fake.store.create(
+      'betaBuildLocalizations',
+      { locale: 'de-DE', whatsNew: 'alt' },
+      { build: { type: 'builds', id: build.id } }
+    )
     const notes = join(dir, 'notes.json')
-    writeFileSync(notes, JSON.stringify({ 'en-US': 'Test the login', 'de-DE': 'Anmeldung testen', 'fr-FR': 'Testez <la> connexion' }))
+    writeFileSync(
+      notes,
+      JSON.stringify({
+        'en-US': 'Test the login',
+        'de-DE': 'Anmeldung testen',
+        'fr-FR': 'Testez <la> connexion'
+      })
+    )
     const inputs = {
       'app-id': w.appId,
       'build-number': '200',
@@ -269,7 +394,12 @@ describe('distribute-to-testflight: configuration', () => {
     expect(first.warnings).toEqual([expect.stringMatching(/fr-FR.*replaced 2 '<' or '>'/)])
 
     const pub = w.fake.store.find('betaGroups', { name: 'Public Beta' })!
-    expect(pub.attributes).toMatchObject({ isInternalGroup: false, publicLinkEnabled: true, publicLinkLimitEnabled: true, publicLinkLimit: 500 })
+    expect(pub.attributes).toMatchObject({
+      isInternalGroup: false,
+      publicLinkEnabled: true,
+      publicLinkLimitEnabled: true,
+      publicLinkLimit: 500
+    })
     expect(first.outputs).toMatchObject({
       'beta-review-state': 'WAITING_FOR_REVIEW',
       'public-link': pub.attributes.publicLink,
@@ -283,12 +413,17 @@ describe('distribute-to-testflight: configuration', () => {
       { locale: 'fr-FR', whatsNew: 'Testez ‹la› connexion' }
     ])
     expect(groupsOf(w.fake, build.id)).toEqual([w.groups.QA, w.groups.External, pub.id].sort())
-    expect(w.fake.store.relatedIds({ type: 'builds', id: build.id }, 'individualTesters').map((t) => t.id).sort()).toEqual(
-      [w.testers.alice, w.testers.bob].sort()
-    )
+    expect(
+      w.fake.store
+        .relatedIds({ type: 'builds', id: build.id }, 'individualTesters')
+        .map((t) => t.id)
+        .sort()
+    ).toEqual([w.testers.alice, w.testers.bob].sort())
     expect(notifiedBuilds(w.fake)).toEqual([build.id])
     expect(first.summary).toMatch(/Beta review:\*\* WAITING_FOR_REVIEW \(submitted now\)/)
-    expect(first.summary).toMatch(/Testers:\*\* alice@example.com \(added\), BOB@example.com \(added\)/)
+    expect(first.summary).toMatch(
+      /Testers:\*\* alice@example.com \(added\), BOB@example.com \(added\)/
+    )
 
     w.fake.clearLog()
     const again = await distribute(w.fake, inputs)
@@ -299,7 +434,9 @@ describe('distribute-to-testflight: configuration', () => {
     expect(changing(w.fake)).toEqual(['POST POST /v1/buildBetaNotifications'])
     expect(again.stdout).toMatch(/did not send a new notification/)
     expect(w.fake.store.list('betaAppReviewSubmissions')).toHaveLength(1)
-    expect(w.fake.store.list('betaGroups', (g) => g.attributes.name === 'Public Beta')).toHaveLength(1)
+    expect(
+      w.fake.store.list('betaGroups', (g) => g.attributes.name === 'Public Beta')
+    ).toHaveLength(1)
     expect(localizations(w.fake, build.id)).toHaveLength(3)
     expect(again.summary).toMatch(/Groups:\*\* .*\(already\)/)
     expect(w.fake.violations).toEqual([])
@@ -309,9 +446,26 @@ describe('distribute-to-testflight: configuration', () => {
     const w = await world()
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '300' })
     w.fake.faults.add({ kind: 'status', status: 503, method: 'GET', path: '/v1/builds' })
-    w.fake.faults.add({ kind: 'status', status: 429, retryAfter: 1, method: 'POST', path: '/v1/builds/{id}/relationships/betaGroups' })
-    w.fake.faults.add({ kind: 'status', status: 429, retryAfter: 1, method: 'POST', path: '/v1/betaBuildLocalizations' })
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '300', groups: 'QA', 'what-to-test': 'hello' })
+    w.fake.faults.add({
+      kind: 'status',
+      status: 429,
+      retryAfter: 1,
+      method: 'POST',
+      path: '/v1/builds/{id}/relationships/betaGroups'
+    })
+    w.fake.faults.add({
+      kind: 'status',
+      status: 429,
+      retryAfter: 1,
+      method: 'POST',
+      path: '/v1/betaBuildLocalizations'
+    })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '300',
+      groups: 'QA',
+      'what-to-test': 'hello'
+    })
     expect(run.errors).toEqual([])
     expect(groupsOf(w.fake, build.id)).toEqual([w.groups.QA])
     expect(localizations(w.fake, build.id)).toEqual([{ locale: 'en-US', whatsNew: 'hello' }])
@@ -358,23 +512,54 @@ describe('distribute-to-testflight: configuration', () => {
     const w = await world()
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '302' })
     scriptProcessing(w.fake, build.id, 'never')
-    const run = await distribute(w.fake, { 'app-id': w.appId, 'build-number': '302', 'wait-for-processing': 'false', groups: 'QA' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '302',
+      'wait-for-processing': 'false',
+      groups: 'QA'
+    })
     expect(run.errors).toEqual([])
     expect(run.outputs['processing-state']).toBe('PROCESSING')
-    expect(run.warnings).toEqual([expect.stringMatching(/still PROCESSING, so groups was not applied/)])
+    expect(run.warnings).toEqual([
+      expect.stringMatching(/still PROCESSING, so groups was not applied/)
+    ])
     expect(changing(w.fake)).toEqual([])
   })
 })
 
 describe('distribute-to-testflight: bad input', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['build-number', { 'app-id': '1' }, /Input 'build-number': is required when ipa-path is not given/],
-    ['processing-timeout', { 'app-id': '1', 'build-number': '1', 'processing-timeout': '5 minutes' }, /Input 'processing-timeout'/],
-    ['poll-interval', { 'app-id': '1', 'build-number': '1', 'poll-interval': 'often' }, /Input 'poll-interval'/],
+    [
+      'build-number',
+      { 'app-id': '1' },
+      /Input 'build-number': is required when ipa-path is not given/
+    ],
+    [
+      'processing-timeout',
+      { 'app-id': '1', 'build-number': '1', 'processing-timeout': '5 minutes' },
+      /Input 'processing-timeout'/
+    ],
+    [
+      'poll-interval',
+      { 'app-id': '1', 'build-number': '1', 'poll-interval': 'often' },
+      /Input 'poll-interval'/
+    ],
     ['platform', { 'app-id': '1', 'build-number': '1', platform: 'android' }, /Input 'platform'/],
-    ['what-to-test-file', { 'app-id': '1', 'build-number': '1', 'what-to-test-file': '__BAD__' }, /Input 'what-to-test-file': .* is not valid JSON/],
-    ['ipa-path (missing)', { 'ipa-path': '/nonexistent/App.ipa' }, /Input 'ipa-path': '\/nonexistent\/App.ipa' cannot be opened/],
-    ['ipa-path (not an ipa)', { 'ipa-path': '__NOTIPA__' }, /Input 'ipa-path': .* cannot be read as an .ipa/]
+    [
+      'what-to-test-file',
+      { 'app-id': '1', 'build-number': '1', 'what-to-test-file': '__BAD__' },
+      /Input 'what-to-test-file': .* is not valid JSON/
+    ],
+    [
+      'ipa-path (missing)',
+      { 'ipa-path': '/nonexistent/App.ipa' },
+      /Input 'ipa-path': '\/nonexistent\/App.ipa' cannot be opened/
+    ],
+    [
+      'ipa-path (not an ipa)',
+      { 'ipa-path': '__NOTIPA__' },
+      /Input 'ipa-path': .* cannot be read as an .ipa/
+    ]
   ]
   it.each(cases)('%s: one ::error:: naming it, no change', async (_name, inputs, message) => {
     const w = await world()
@@ -383,7 +568,10 @@ describe('distribute-to-testflight: bad input', () => {
     const notIpa = join(dir, 'NotAnApp.ipa')
     writeFileSync(notIpa, Buffer.concat([Buffer.from('PK'), Buffer.alloc(100)]))
     const resolved = Object.fromEntries(
-      Object.entries(inputs).map(([k, v]) => [k, v === '__BAD__' ? bad : v === '__NOTIPA__' ? notIpa : v])
+      Object.entries(inputs).map(([k, v]) => [
+        k,
+        v === '__BAD__' ? bad : v === '__NOTIPA__' ? notIpa : v
+      ])
     )
     const run = await distribute(w.fake, resolved)
     expect(run.code).not.toBe(0)

@@ -1,12 +1,23 @@
 import { describe, expect, it } from '@jest/globals'
 import { sanitiseNotes, WHATS_NEW_LIMIT } from '../../src/distribute-to-testflight/notes.js'
-import { matchGroup, resolveGroups, type BetaGroupInfo } from '../../src/distribute-to-testflight/groups.js'
-import { changingRequests, planConfiguration, type Wanted } from '../../src/distribute-to-testflight/plan.js'
+import {
+  matchGroup,
+  resolveGroups,
+  type BetaGroupInfo
+} from '../../src/distribute-to-testflight/groups.js'
+import {
+  changingRequests,
+  planConfiguration,
+  type Wanted
+} from '../../src/distribute-to-testflight/plan.js'
 import type { BuildView } from '../../src/distribute-to-testflight/builds.js'
 
 describe('sanitiseNotes', () => {
   it('leaves ordinary notes alone', () => {
-    expect(sanitiseNotes('Test the login.\nAnd emoji 🎉 and ümlauts.', 'en-US')).toEqual({ text: 'Test the login.\nAnd emoji 🎉 and ümlauts.', changes: [] })
+    expect(sanitiseNotes('Test the login.\nAnd emoji 🎉 and ümlauts.', 'en-US')).toEqual({
+      text: 'Test the login.\nAnd emoji 🎉 and ümlauts.',
+      changes: []
+    })
   })
 
   it('normalises line ends and removes control characters with a note', () => {
@@ -94,16 +105,31 @@ describe('planConfiguration', () => {
   })
 
   it('answers export compliance only when the build has no answer', () => {
-    expect(planConfiguration(build(), wanted({ usesNonExemptEncryption: false })).compliance).toBe(false)
-    const answered = planConfiguration(build({ usesNonExemptEncryption: true }), wanted({ usesNonExemptEncryption: false }))
+    expect(planConfiguration(build(), wanted({ usesNonExemptEncryption: false })).compliance).toBe(
+      false
+    )
+    const answered = planConfiguration(
+      build({ usesNonExemptEncryption: true }),
+      wanted({ usesNonExemptEncryption: false })
+    )
     expect(answered.compliance).toBeUndefined()
     expect(answered.warnings[0]).toMatch(/already answers export compliance/)
-    expect(planConfiguration(build({ usesNonExemptEncryption: false }), wanted({ usesNonExemptEncryption: false })).warnings).toEqual([])
+    expect(
+      planConfiguration(
+        build({ usesNonExemptEncryption: false }),
+        wanted({ usesNonExemptEncryption: false })
+      ).warnings
+    ).toEqual([])
   })
 
   it('updates existing localizations, creates missing ones, skips identical ones', () => {
     const plan = planConfiguration(
-      build({ localizations: [{ id: 'l1', locale: 'en-US', whatsNew: 'old' }, { id: 'l2', locale: 'de-DE', whatsNew: 'gleich' }] }),
+      build({
+        localizations: [
+          { id: 'l1', locale: 'en-US', whatsNew: 'old' },
+          { id: 'l2', locale: 'de-DE', whatsNew: 'gleich' }
+        ]
+      }),
       wanted({ whatToTest: { 'en-us': 'new', 'de-DE': 'gleich', 'fr-FR': 'neuf' } })
     )
     expect(plan.localizations).toEqual([
@@ -116,7 +142,13 @@ describe('planConfiguration', () => {
   it('adds only groups and testers the build lacks', () => {
     const plan = planConfiguration(
       build(),
-      wanted({ groups: [groups[0], groups[1]], testers: [{ id: 't1', email: 'a@x.io' }, { id: 't2', email: 'b@x.io' }] })
+      wanted({
+        groups: [groups[0], groups[1]],
+        testers: [
+          { id: 't1', email: 'a@x.io' },
+          { id: 't2', email: 'b@x.io' }
+        ]
+      })
     )
     expect(plan.addGroups.map((g) => g.id)).toEqual(['g2'])
     expect(plan.groupsAlready.map((g) => g.id)).toEqual(['g1'])
@@ -126,27 +158,54 @@ describe('planConfiguration', () => {
 
   it('reports an existing review submission instead of submitting again', () => {
     expect(planConfiguration(build(), wanted({ submitForReview: true })).review).toBe('submit')
-    const again = planConfiguration(build({ reviewSubmission: { id: 'r1', state: 'WAITING_FOR_REVIEW' } }), wanted({ submitForReview: true }))
+    const again = planConfiguration(
+      build({ reviewSubmission: { id: 'r1', state: 'WAITING_FOR_REVIEW' } }),
+      wanted({ submitForReview: true })
+    )
     expect(again.review).toBe('existing')
     expect(again.notes[0]).toMatch(/Already submitted for beta review \(WAITING_FOR_REVIEW\)/)
   })
 
   it('does not notify when auto-notify is on', () => {
-    expect(planConfiguration(build({ autoNotifyEnabled: true }), wanted({ notifyTesters: true })).notify).toBe('auto')
-    expect(planConfiguration(build({ autoNotifyEnabled: false }), wanted({ notifyTesters: true })).notify).toBe('send')
+    expect(
+      planConfiguration(build({ autoNotifyEnabled: true }), wanted({ notifyTesters: true })).notify
+    ).toBe('auto')
+    expect(
+      planConfiguration(build({ autoNotifyEnabled: false }), wanted({ notifyTesters: true })).notify
+    ).toBe('send')
   })
 
   it('creates a missing public link group, enables a disabled link, leaves a right one', () => {
-    expect(planConfiguration(build(), wanted({ publicLink: { name: 'Public', limit: 100 } })).publicLink).toEqual({ action: 'create', name: 'Public', limit: 100 })
-    const off: BetaGroupInfo = { id: 'p', name: 'Public', isInternal: false, publicLinkEnabled: false }
+    expect(
+      planConfiguration(build(), wanted({ publicLink: { name: 'Public', limit: 100 } })).publicLink
+    ).toEqual({ action: 'create', name: 'Public', limit: 100 })
+    const off: BetaGroupInfo = {
+      id: 'p',
+      name: 'Public',
+      isInternal: false,
+      publicLinkEnabled: false
+    }
     const plan = planConfiguration(build(), wanted({ publicLink: { name: 'Public', group: off } }))
     expect(plan.publicLink).toMatchObject({ action: 'update' })
     expect(plan.addGroups.map((g) => g.id)).toEqual(['p'])
-    const on: BetaGroupInfo = { ...off, publicLinkEnabled: true, publicLinkLimitEnabled: true, publicLinkLimit: 100 }
-    expect(planConfiguration(build({ groupIds: ['p'] }), wanted({ publicLink: { name: 'Public', group: on, limit: 100 } }))).toMatchObject({
+    const on: BetaGroupInfo = {
+      ...off,
+      publicLinkEnabled: true,
+      publicLinkLimitEnabled: true,
+      publicLinkLimit: 100
+    }
+    expect(
+      planConfiguration(
+        build({ groupIds: ['p'] }),
+        wanted({ publicLink: { name: 'Public', group: on, limit: 100 } })
+      )
+    ).toMatchObject({
       publicLink: { action: 'none' },
       addGroups: []
     })
-    expect(planConfiguration(build(), wanted({ publicLink: { name: 'Public', group: on, limit: 50 } })).publicLink).toMatchObject({ action: 'update', limit: 50 })
+    expect(
+      planConfiguration(build(), wanted({ publicLink: { name: 'Public', group: on, limit: 50 } }))
+        .publicLink
+    ).toMatchObject({ action: 'update', limit: 50 })
   })
 })

@@ -31644,7 +31644,7 @@ function advice(status, errors, path) {
         return 'The Account Holder must accept the latest agreements in App Store Connect (Business > Agreements) before the API can be used.';
     if (status === 403) {
         if (/\/(bundleIds|certificates|devices|profiles)\b/.test(path))
-            return 'Provisioning needs a team key with the Admin or Developer role; individual keys cannot manage bundle IDs, certificates, devices or profiles.';
+            return 'Provisioning needs a team key with the Admin role (Apple gives other roles access to certificates, identifiers and profiles only per user, which a key cannot have); individual keys cannot manage bundle IDs, certificates, devices or profiles.';
         return "The API key's role does not allow this. Give the key a higher role (App Manager or Admin) in App Store Connect > Users and Access > Integrations.";
     }
     if (status === 404)
@@ -33607,45 +33607,51 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. Stops, with a warning, on an empty
-     * page that still links onwards, on a URL seen before, or after `maxPages` pages.
+     * Every page of a collection, following `links.next` verbatim. An empty page that still links
+     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}) {
+    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const limit = options.limit ?? 200;
         const maxPages = options.maxPages ?? this.opts.maxPages;
         let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
         const seen = new Set();
-        for (let page = 1; next; page++) {
-            if (seen.has(next)) {
-                this.opts.logger.warning(`Pagination of ${target} returned a page it had already returned; stopping there.`);
-                return;
+        let rereads = 0;
+        const stop = (why) => {
+            stats.complete = false;
+            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        };
+        while (next) {
+            if (seen.has(next))
+                return stop('returned a page it had already returned');
+            const doc = await this.get(next);
+            stats.pages++;
+            const link = doc.links?.next;
+            if (link && !(doc.data?.length > 0)) {
+                if (rereads++ < 2)
+                    continue;
+                return stop('returned an empty page that links onwards');
             }
             seen.add(next);
-            const doc = await this.get(next);
             yield doc;
-            next = doc.links?.next;
-            if (next && !(doc.data?.length > 0)) {
-                this.opts.logger.warning(`Pagination of ${target} returned an empty page that links onwards; stopping there.`);
-                return;
-            }
-            if (next && page >= maxPages) {
-                this.opts.logger.warning(`Pagination of ${target} stopped after ${maxPages} pages; results may be incomplete.`);
-                return;
-            }
+            if (link && stats.pages >= maxPages)
+                return stop(`reached ${maxPages} pages`);
+            next = link;
         }
     }
-    /** Every page merged: `data` in order, `included` without duplicates. */
+    /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = [];
+        const data = new Map();
         const included = new Map();
-        let pages = 0;
-        for await (const doc of this.pages(target, query, options)) {
-            pages++;
-            data.push(...(doc.data ?? []));
+        const stats = { pages: 0, complete: true };
+        for await (const doc of this.pages(target, query, options, stats)) {
+            for (const r of doc.data ?? [])
+                data.set(`${r.type}/${r.id}`, r);
             for (const r of doc.included ?? [])
                 included.set(`${r.type}/${r.id}`, r);
         }
-        return { data, included: [...included.values()], pages };
+        return { data: [...data.values()], included: [...included.values()], ...stats };
     }
 }
 
@@ -33838,7 +33844,9 @@ function parseBinaryPlist(buf) {
                     return buf.readBigInt64BE(at + 9); // 128-bit ints: the low 64 bits
                 if (size === 8) {
                     const big = buf.readBigInt64BE(at + 1);
-                    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+                    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+                        ? Number(big)
+                        : big;
                 }
                 return uint(at + 1, size);
             }
@@ -34144,10 +34152,14 @@ async function readCentralDirectory(file) {
             const len = cd.readUInt16LE(e + 2);
             if (id === 0x0001) {
                 let f = e + 4;
-                if (entrySize === 0xffffffff)
-                    (entrySize = Number(cd.readBigUInt64LE(f))), (f += 8);
-                if (compressedSize === 0xffffffff)
-                    (compressedSize = Number(cd.readBigUInt64LE(f))), (f += 8);
+                if (entrySize === 0xffffffff) {
+                    entrySize = Number(cd.readBigUInt64LE(f));
+                    f += 8;
+                }
+                if (compressedSize === 0xffffffff) {
+                    compressedSize = Number(cd.readBigUInt64LE(f));
+                    f += 8;
+                }
                 if (localHeaderOffset === 0xffffffff)
                     localHeaderOffset = Number(cd.readBigUInt64LE(f));
             }
@@ -34174,7 +34186,10 @@ const PLATFORMS = {
 };
 /** The platform named by an Info.plist, from DTPlatformName or CFBundleSupportedPlatforms. */
 function platformOf(plist) {
-    const names = [plist.DTPlatformName, ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])];
+    const names = [
+        plist.DTPlatformName,
+        ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])
+    ];
     for (const n of names)
         if (typeof n === 'string' && PLATFORMS[n.toLowerCase()])
             return PLATFORMS[n.toLowerCase()];
@@ -34201,10 +34216,14 @@ async function readIpa(path, size) {
         catch (e) {
             throw bad(path, `has an unreadable ${entry.name} (${e.message}).`);
         }
-        if (!plist || typeof plist !== 'object' || Array.isArray(plist) || plist instanceof Date || Buffer.isBuffer(plist))
+        if (!plist ||
+            typeof plist !== 'object' ||
+            Array.isArray(plist) ||
+            plist instanceof Date ||
+            Buffer.isBuffer(plist))
             throw bad(path, `has an ${entry.name} that is not a dictionary.`);
         const dict = plist;
-        const str = (k) => (typeof dict[k] === 'string' ? dict[k].trim() : undefined);
+        const str = (k) => typeof dict[k] === 'string' ? dict[k].trim() : undefined;
         const dtPlatform = str('DTPlatformName')?.toLowerCase();
         if (dtPlatform?.endsWith('simulator'))
             throw bad(path, `was built for the ${dtPlatform}; App Store Connect accepts only device builds.`);
@@ -34409,10 +34428,16 @@ function toBuildView(r, included = []) {
         localizations: relatedIds(r, 'betaBuildLocalizations')
             .map((id) => get('betaBuildLocalizations', id))
             .filter((l) => !!l)
-            .map((l) => ({ id: l.id, locale: String(l.attributes?.locale ?? ''), whatsNew: l.attributes?.whatsNew })),
+            .map((l) => ({
+            id: l.id,
+            locale: String(l.attributes?.locale ?? ''),
+            whatsNew: l.attributes?.whatsNew
+        })),
         groupIds: relatedIds(r, 'betaGroups'),
         testerIds: relatedIds(r, 'individualTesters'),
-        reviewSubmission: review ? { id: review.id, state: review.attributes?.betaReviewState } : undefined,
+        reviewSubmission: review
+            ? { id: review.id, state: review.attributes?.betaReviewState }
+            : undefined,
         autoNotifyEnabled: detail?.attributes?.autoNotifyEnabled,
         externalBuildState: detail?.attributes?.externalBuildState,
         uploadErrors: (uploadState.errors ?? []).map((e) => [e.code, e.description].filter(Boolean).join(': '))
@@ -34479,7 +34504,9 @@ async function waitForBuild(client, search, options, known) {
             if (state === 'VALID')
                 break;
             if (state === 'FAILED' || state === 'INVALID') {
-                const reasons = build.uploadErrors.length ? ` Apple says: ${build.uploadErrors.join('; ')}.` : '';
+                const reasons = build.uploadErrors.length
+                    ? ` Apple says: ${build.uploadErrors.join('; ')}.`
+                    : '';
                 throw new ConfigurationError(`Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`);
             }
             if (!options.wait)
@@ -34516,8 +34543,9 @@ const WHATS_NEW_LIMIT = 4000;
 function sanitiseNotes(input, locale) {
     const changes = [];
     let text = input.replace(/\r\n?/g, '\n');
+    const control = 
     // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
     const controls = text.match(control)?.length ?? 0;
     if (controls) {
         text = text.replace(control, '');
@@ -34581,7 +34609,9 @@ function planConfiguration(build, wanted) {
         else {
             if (!targetGroups.some((g) => g.id === group.id))
                 targetGroups.push(group);
-            publicLink = linkNeedsChange(group, limit) ? { action: 'update', group, limit } : { action: 'none', group };
+            publicLink = linkNeedsChange(group, limit)
+                ? { action: 'update', group, limit }
+                : { action: 'none', group };
         }
     }
     const has = new Set(build.groupIds);
@@ -34794,7 +34824,8 @@ const mb = (bytes) => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 function renderSummary(f) {
     const { app, build, upload, result } = f;
     const s = new summary_Summary().heading(`TestFlight: ${app.name || app.bundleId} ${build.version ?? f.target.version ?? ''} (${build.buildNumber})`);
-    const list = (added = [], already = []) => [...added.map((x) => `${x} (added)`), ...already.map((x) => `${x} (already)`)].join(', ') || undefined;
+    const list = (added = [], already = []) => [...added.map((x) => `${x} (added)`), ...already.map((x) => `${x} (already)`)].join(', ') ||
+        undefined;
     s.facts([
         ['App', `${app.name} (${app.bundleId}, ${app.id})`],
         ['Version', build.version ?? f.target.version],
@@ -34807,12 +34838,23 @@ function renderSummary(f) {
                 ? `${mb(upload.bytes)} in ${upload.parts} part(s), ${formatDuration(upload.transferMs)} (${mb((upload.bytes / Math.max(1, upload.transferMs)) * 1000)}/s)${upload.retries ? `, ${upload.retries} retried` : ''}`
                 : undefined
         ],
-        ['What to Test', result?.localizations.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined],
+        [
+            'What to Test',
+            result?.localizations.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined
+        ],
         ['Groups', list(result?.groupsAdded, result?.groupsAlready)],
         ['Testers', list(result?.testersAdded, result?.testersAlready)],
-        ['Beta review', result?.reviewState ? `${result.reviewState}${result.reviewSubmitted ? ' (submitted now)' : ''}` : undefined],
+        [
+            'Beta review',
+            result?.reviewState
+                ? `${result.reviewState}${result.reviewSubmitted ? ' (submitted now)' : ''}`
+                : undefined
+        ],
         ['Notification', result?.notified],
-        ['Public link', result?.publicLink ? `${result.publicLink} (${result.publicLinkGroup})` : undefined],
+        [
+            'Public link',
+            result?.publicLink ? `${result.publicLink} (${result.publicLinkGroup})` : undefined
+        ],
         ['Requests', f.requests]
     ]);
     if (result?.notes.length)
@@ -34825,7 +34867,12 @@ async function writeSummary(f) {
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/target.ts
 
-const PLATFORM_NAMES = { IOS: 'ios', MAC_OS: 'macos', TV_OS: 'tvos', VISION_OS: 'visionos' };
+const PLATFORM_NAMES = {
+    IOS: 'ios',
+    MAC_OS: 'macos',
+    TV_OS: 'tvos',
+    VISION_OS: 'visionos'
+};
 /**
  * Combines the inputs with what the archive says. An input that contradicts the archive is an error
  * naming the input (uploading one thing while expecting another is always a mistake).
@@ -34936,7 +34983,7 @@ function resolveGroups(wanted, groups) {
         const names = groups.map((g) => g.name);
         const list = names.length ? names.map((n) => `'${n}'`).join(', ') : 'none';
         const hints = missing
-            .map((m) => (names.length ? `'${m}' (nearest: ${nearest(m, names, 2).join(', ')})` : `'${m}'`))
+            .map((m) => names.length ? `'${m}' (nearest: ${nearest(m, names, 2).join(', ')})` : `'${m}'`)
             .join(', ');
         throw new ConfigurationError(`no beta group ${hints} in this app. Its groups are: ${list}. Nothing was changed; fix the names (or create the group in App Store Connect).`, 'groups');
     }
@@ -34948,7 +34995,14 @@ function resolveGroups(wanted, groups) {
 
 
 
-const GROUP_FIELDS = ['name', 'isInternalGroup', 'publicLinkEnabled', 'publicLinkLimitEnabled', 'publicLinkLimit', 'publicLink'];
+const GROUP_FIELDS = [
+    'name',
+    'isInternalGroup',
+    'publicLinkEnabled',
+    'publicLinkLimitEnabled',
+    'publicLinkLimit',
+    'publicLink'
+];
 function toGroup(r) {
     const a = r.attributes ?? {};
     return {
@@ -35017,12 +35071,25 @@ async function applyPlan(client, appId, build, plan) {
     const notes = [...plan.notes];
     const path = `/v1/builds/${encodeURIComponent(build.id)}`;
     if (plan.compliance !== undefined)
-        await client.patch(path, { data: { type: 'builds', id: build.id, attributes: { usesNonExemptEncryption: plan.compliance } } });
-    const localizations = plan.unchangedLocales.map((locale) => ({ locale, action: 'unchanged' }));
+        await client.patch(path, {
+            data: {
+                type: 'builds',
+                id: build.id,
+                attributes: { usesNonExemptEncryption: plan.compliance }
+            }
+        });
+    const localizations = plan.unchangedLocales.map((locale) => ({
+        locale,
+        action: 'unchanged'
+    }));
     const changed = await mapLimit(plan.localizations, 4, async (change) => {
         if (change.id) {
             await client.patch(`/v1/betaBuildLocalizations/${encodeURIComponent(change.id)}`, {
-                data: { type: 'betaBuildLocalizations', id: change.id, attributes: { whatsNew: change.text } }
+                data: {
+                    type: 'betaBuildLocalizations',
+                    id: change.id,
+                    attributes: { whatsNew: change.text }
+                }
             });
             return { locale: change.locale, action: 'updated' };
         }
@@ -35043,7 +35110,8 @@ async function applyPlan(client, appId, build, plan) {
                     relationships: { build: buildRef(build.id) }
                 }
             }, { recover: find });
-            if (created.data.attributes?.whatsNew !== undefined && created.data.attributes.whatsNew !== change.text)
+            if (created.data.attributes?.whatsNew !== undefined &&
+                created.data.attributes.whatsNew !== change.text)
                 throw new Error('recovered localization differs');
             return { locale: change.locale, action: 'created' };
         }
@@ -35056,7 +35124,11 @@ async function applyPlan(client, appId, build, plan) {
             if (!existing)
                 throw e;
             await client.patch(`/v1/betaBuildLocalizations/${encodeURIComponent(existing.data.id)}`, {
-                data: { type: 'betaBuildLocalizations', id: existing.data.id, attributes: { whatsNew: change.text } }
+                data: {
+                    type: 'betaBuildLocalizations',
+                    id: existing.data.id,
+                    attributes: { whatsNew: change.text }
+                }
             });
             return { locale: change.locale, action: 'updated' };
         }
@@ -35069,14 +35141,21 @@ async function applyPlan(client, appId, build, plan) {
     if (plan.publicLink) {
         const pl = plan.publicLink;
         if (pl.action === 'create') {
-            const attributes = { name: pl.name, isInternalGroup: false, publicLinkEnabled: true };
+            const attributes = {
+                name: pl.name,
+                isInternalGroup: false,
+                publicLinkEnabled: true
+            };
             if (pl.limit !== undefined)
                 Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: pl.limit });
             const doc = await client.post('/v1/betaGroups', {
                 data: {
                     type: 'betaGroups',
                     attributes,
-                    relationships: { app: { data: { type: 'apps', id: appId } }, builds: { data: [{ type: 'builds', id: build.id }] } }
+                    relationships: {
+                        app: { data: { type: 'apps', id: appId } },
+                        builds: { data: [{ type: 'builds', id: build.id }] }
+                    }
                 }
             }, {
                 recover: async () => {
@@ -35116,7 +35195,9 @@ async function applyPlan(client, appId, build, plan) {
     if (plan.review === 'submit') {
         const existing = async () => {
             const doc = await client
-                .get(`${path}/betaAppReviewSubmission`, { 'fields[betaAppReviewSubmissions]': ['betaReviewState'] })
+                .get(`${path}/betaAppReviewSubmission`, {
+                'fields[betaAppReviewSubmissions]': ['betaReviewState']
+            })
                 .catch((e) => {
                 if (e instanceof ApiError && e.status === 404)
                     return { data: null };
@@ -35125,7 +35206,9 @@ async function applyPlan(client, appId, build, plan) {
             return doc.data ? { data: doc.data } : undefined;
         };
         try {
-            const doc = await client.post('/v1/betaAppReviewSubmissions', { data: { type: 'betaAppReviewSubmissions', relationships: { build: buildRef(build.id) } } }, { recover: existing });
+            const doc = await client.post('/v1/betaAppReviewSubmissions', {
+                data: { type: 'betaAppReviewSubmissions', relationships: { build: buildRef(build.id) } }
+            }, { recover: existing });
             reviewState = doc.data.attributes?.betaReviewState;
             reviewSubmitted = true;
         }
@@ -35180,8 +35263,6 @@ async function readLink(client, groupId) {
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/transfer.ts
 
 
@@ -35195,32 +35276,27 @@ class TransferError extends Error {
     }
 }
 const transfer_realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const HASH_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { createHash } = require('node:crypto')
-const { createReadStream } = require('node:fs')
-const hash = createHash(workerData.algorithm)
-createReadStream(workerData.path, { highWaterMark: 1 << 20 })
-  .on('data', (chunk) => hash.update(chunk))
-  .on('error', (e) => parentPort.postMessage({ error: e.message }))
-  .on('end', () => parentPort.postMessage({ hash: hash.digest('hex') }))
-`;
 /**
- * The file's digest (hex), computed in a worker thread as one sequential pass over the file, so it
- * runs beside the parts' uploads without taking the main thread's time or holding the file in memory.
+ * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
+ * parts' uploads (reads interleave with theirs) and holds nothing of the file in memory.
  */
-function hashFile(path, algorithm = 'sha256') {
-    return new Promise((resolve, reject) => {
-        const worker = new external_node_worker_threads_.Worker(HASH_WORKER, { eval: true, workerData: { path, algorithm } });
-        worker.once('message', (m) => {
-            void worker.terminate();
-            if (m.hash)
-                resolve(m.hash);
-            else
-                reject(new Error(`could not read ${path} to hash it: ${m.error}`));
-        });
-        worker.once('error', reject);
-    });
+async function hashFile(path, algorithm = 'sha256') {
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(1 << 20);
+        for (let at = 0;;) {
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+            if (!bytesRead)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
+        return hash.digest('hex');
+    }
+    finally {
+        await file.close();
+    }
 }
 /** Checks the operations cover the file exactly once, before any byte is sent. */
 function checkOperations(ops, fileSize) {
@@ -35239,7 +35315,7 @@ function checkOperations(ops, fileSize) {
         throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`);
 }
 /** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
-function sendPart(op, path, agent, timeoutMs) {
+function sendPart(op, file, buffer, agent, timeoutMs) {
     const url = new URL(op.url);
     const client = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
     const headers = {};
@@ -35267,10 +35343,23 @@ function sendPart(op, path, agent, timeoutMs) {
         });
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
         req.on('error', reject);
-        const body = (0,external_node_fs_namespaceObject.createReadStream)(path, { start: op.offset, end: op.offset + op.length - 1, highWaterMark: 1 << 20 });
-        body.on('error', (e) => req.destroy(e));
-        body.pipe(req);
+        pump(req, file, buffer, op.offset, op.length).catch((e) => req.destroy(e));
     });
+}
+/**
+ * Streams `length` bytes from `offset` into the request through one reused buffer: each chunk is
+ * read only after the previous one was handed to the socket, so memory stays flat whatever the size.
+ */
+async function pump(req, file, buffer, offset, length) {
+    const end = offset + length;
+    for (let at = offset; at < end;) {
+        const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at);
+        if (!bytesRead)
+            throw new Error('the file became shorter while it was uploaded');
+        await new Promise((resolve, reject) => req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve())));
+        at += bytesRead;
+    }
+    req.end();
 }
 const RETRY = new Set([408, 429, 500, 502, 503, 504]);
 /**
@@ -35289,17 +35378,22 @@ async function transferParts(ops, path, fileSize, options = {}) {
     const httpsAgent = new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: concurrency });
     const started = Date.now();
     let retries = 0;
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    const buffers = [];
     try {
         await mapLimit(ops, concurrency, async (op, i) => {
+            const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20);
             const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`;
             const agent = op.url.startsWith('https:') ? httpsAgent : httpAgent;
             for (let attempt = 1;; attempt++) {
                 let why;
                 let retryAfter;
                 try {
-                    const answer = await sendPart(op, path, agent, timeoutMs);
-                    if (answer.status >= 200 && answer.status < 300)
+                    const answer = await sendPart(op, file, buffer, agent, timeoutMs);
+                    if (answer.status >= 200 && answer.status < 300) {
+                        buffers.push(buffer);
                         return;
+                    }
                     why = `HTTP ${answer.status}`;
                     if (!RETRY.has(answer.status)) {
                         const expired = op.expiration && Date.parse(op.expiration) < Date.now();
@@ -35325,6 +35419,7 @@ async function transferParts(ops, path, fileSize, options = {}) {
     finally {
         httpAgent.destroy();
         httpsAgent.destroy();
+        await file.close();
     }
     return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started };
 }
@@ -35352,14 +35447,25 @@ async function uploadArchive(client, appId, archive, target, options) {
         platform: target.platform
     };
     // 1. The build upload. A lost answer is recovered from the app's uploads awaiting their file.
-    const upload = await client.post('/v1/buildUploads', { data: { type: 'buildUploads', attributes, relationships: { app: { data: { type: 'apps', id: appId } } } } }, {
+    const upload = await client.post('/v1/buildUploads', {
+        data: {
+            type: 'buildUploads',
+            attributes,
+            relationships: { app: { data: { type: 'apps', id: appId } } }
+        }
+    }, {
         recover: async () => {
             const { data } = await client.all(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
                 'filter[cfBundleShortVersionString]': [attributes.cfBundleShortVersionString],
                 'filter[cfBundleVersion]': [attributes.cfBundleVersion],
                 'filter[platform]': [attributes.platform],
                 'filter[state]': ['AWAITING_UPLOAD'],
-                'fields[buildUploads]': ['cfBundleShortVersionString', 'cfBundleVersion', 'platform', 'state']
+                'fields[buildUploads]': [
+                    'cfBundleShortVersionString',
+                    'cfBundleVersion',
+                    'platform',
+                    'state'
+                ]
             });
             const found = data.find((u) => u.attributes?.cfBundleVersion === attributes.cfBundleVersion &&
                 u.attributes?.cfBundleShortVersionString === attributes.cfBundleShortVersionString);
@@ -35393,14 +35499,20 @@ async function uploadArchive(client, appId, archive, target, options) {
     // 3. The parts, with the checksum computed beside them.
     const digest = hashFile(archive.path, 'sha256');
     digest.catch(() => undefined);
-    const transfer = await transferParts(ops, archive.path, archive.size, { log, ...options.transfer });
+    const transfer = await transferParts(ops, archive.path, archive.size, {
+        log,
+        ...options.transfer
+    });
     const sha256 = await digest;
     // 4. Commit.
     await client.patch(`/v1/buildUploadFiles/${encodeURIComponent(file.data.id)}`, {
         data: {
             type: 'buildUploadFiles',
             id: file.data.id,
-            attributes: { uploaded: true, sourceFileChecksums: { file: { hash: sha256, algorithm: 'SHA_256' } } }
+            attributes: {
+                uploaded: true,
+                sourceFileChecksums: { file: { hash: sha256, algorithm: 'SHA_256' } }
+            }
         }
     });
     // 5. Follow the upload's state.
@@ -35452,14 +35564,21 @@ async function uploadArchive(client, appId, archive, target, options) {
 async function run() {
     return runAction('distribute-to-testflight', async () => {
         const settings = readSettings();
-        const archive = settings.ipaPath ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath)) : undefined;
+        const archive = settings.ipaPath
+            ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath))
+            : undefined;
         const target = resolveTarget(settings, archive);
         const client = createClient(settings.connection, 'distribute-to-testflight');
         const app = await findApp(client, { appId: target.appId, bundleId: target.bundleId });
         if (target.bundleId && app.bundleId !== target.bundleId)
             throw new ConfigurationError(`App ${app.id} has bundle ID '${app.bundleId}', but ${archive ? archive.fileName : 'bundle-id'} says '${target.bundleId}'.`, 'app-id');
         const wanted = await outputs_group('Checking groups and testers', () => preflight(client, app.id, settings));
-        const search = { appId: app.id, version: target.version, buildNumber: target.buildNumber, platform: target.platform };
+        const search = {
+            appId: app.id,
+            version: target.version,
+            buildNumber: target.buildNumber,
+            platform: target.platform
+        };
         const name = describeBuild(search);
         const startedAt = Date.now();
         let upload;
@@ -35474,6 +35593,8 @@ async function run() {
                     deadline: Date.now() + settings.processingTimeoutMs,
                     log: (m) => info(m)
                 }));
+                const mib = upload.bytes / (1 << 20);
+                info(`Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`);
                 for (const w of upload.warnings)
                     warning(`App Store Connect: ${w}`);
                 known = upload.buildId;
@@ -35512,7 +35633,15 @@ async function run() {
             'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
             'public-link': result?.publicLink
         });
-        await writeSummary({ app, build, target, waitedMs: Date.now() - startedAt, upload, result, requests: client.stats.requests });
+        await writeSummary({
+            app,
+            build,
+            target,
+            waitedMs: Date.now() - startedAt,
+            upload,
+            result,
+            requests: client.stats.requests
+        });
     });
 }
 function wantsConfiguration(s) {

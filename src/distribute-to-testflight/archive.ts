@@ -29,13 +29,20 @@ const PLATFORMS: Record<string, Platform> = {
 
 /** The platform named by an Info.plist, from DTPlatformName or CFBundleSupportedPlatforms. */
 export function platformOf(plist: Record<string, PlistValue>): Platform | undefined {
-  const names = [plist.DTPlatformName, ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])]
-  for (const n of names) if (typeof n === 'string' && PLATFORMS[n.toLowerCase()]) return PLATFORMS[n.toLowerCase()]
+  const names = [
+    plist.DTPlatformName,
+    ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])
+  ]
+  for (const n of names)
+    if (typeof n === 'string' && PLATFORMS[n.toLowerCase()]) return PLATFORMS[n.toLowerCase()]
   return undefined
 }
 
 const bad = (path: string, why: string) =>
-  new ConfigurationError(`'${path}' ${why} Give the path of the .ipa exported by Xcode (or a .pkg for macOS).`, 'ipa-path')
+  new ConfigurationError(
+    `'${path}' ${why} Give the path of the .ipa exported by Xcode (or a .pkg for macOS).`,
+    'ipa-path'
+  )
 
 /** Reads an .ipa's `Payload/<App>.app/Info.plist`. Errors name `ipa-path` and say what is wrong. */
 export async function readIpa(path: string, size: number): Promise<ArchiveInfo> {
@@ -47,20 +54,34 @@ export async function readIpa(path: string, size: number): Promise<ArchiveInfo> 
   }
   try {
     const entry = zip.entries.find((e) => /^Payload\/[^/]+\.app\/Info\.plist$/.test(e.name))
-    if (!entry) throw bad(path, 'is a zip archive without Payload/<App>.app/Info.plist, so it is not an .ipa.')
+    if (!entry)
+      throw bad(
+        path,
+        'is a zip archive without Payload/<App>.app/Info.plist, so it is not an .ipa.'
+      )
     let plist: PlistValue
     try {
       plist = parsePlist(await zip.read(entry))
     } catch (e) {
       throw bad(path, `has an unreadable ${entry.name} (${(e as Error).message}).`)
     }
-    if (!plist || typeof plist !== 'object' || Array.isArray(plist) || plist instanceof Date || Buffer.isBuffer(plist))
+    if (
+      !plist ||
+      typeof plist !== 'object' ||
+      Array.isArray(plist) ||
+      plist instanceof Date ||
+      Buffer.isBuffer(plist)
+    )
       throw bad(path, `has an ${entry.name} that is not a dictionary.`)
     const dict = plist as Record<string, PlistValue>
-    const str = (k: string) => (typeof dict[k] === 'string' ? (dict[k] as string).trim() : undefined)
+    const str = (k: string) =>
+      typeof dict[k] === 'string' ? (dict[k] as string).trim() : undefined
     const dtPlatform = str('DTPlatformName')?.toLowerCase()
     if (dtPlatform?.endsWith('simulator'))
-      throw bad(path, `was built for the ${dtPlatform}; App Store Connect accepts only device builds.`)
+      throw bad(
+        path,
+        `was built for the ${dtPlatform}; App Store Connect accepts only device builds.`
+      )
     const info: ArchiveInfo = {
       path,
       fileName: basename(path),
@@ -73,7 +94,10 @@ export async function readIpa(path: string, size: number): Promise<ArchiveInfo> 
       source: entry.name
     }
     if (!info.bundleId || !info.version || !info.buildNumber)
-      throw bad(path, `has an ${entry.name} without CFBundleIdentifier, CFBundleShortVersionString or CFBundleVersion.`)
+      throw bad(
+        path,
+        `has an ${entry.name} without CFBundleIdentifier, CFBundleShortVersionString or CFBundleVersion.`
+      )
     return info
   } finally {
     await zip.close()
@@ -105,7 +129,8 @@ export async function readPkg(path: string, size: number): Promise<ArchiveInfo |
       const encoding = /<encoding style="([^"]+)"/.exec(body)?.[1] ?? 'application/octet-stream'
       const length = num('length')
       const offset = num('offset')
-      if (!Number.isFinite(length) || !Number.isFinite(offset) || length > 16 * 1024 * 1024) continue
+      if (!Number.isFinite(length) || !Number.isFinite(offset) || length > 16 * 1024 * 1024)
+        continue
       const raw = Buffer.alloc(length)
       await file.read(raw, 0, length, heap + offset)
       let xml: string
@@ -152,7 +177,10 @@ export async function readArchive(path: string): Promise<ArchiveInfo> {
     size = (await handle.stat()).size
     await handle.close()
   } catch (e) {
-    throw bad(path, `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`)
+    throw bad(
+      path,
+      `cannot be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`
+    )
   }
   if (size === 0) throw bad(path, 'is empty.')
   if (/\.pkg$/i.test(path)) {

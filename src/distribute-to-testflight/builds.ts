@@ -1,5 +1,12 @@
 import type { AscClient } from '../shared/asc/client.js'
-import { indexIncluded, relatedId, relatedIds, type Document, type Query, type Resource } from '../shared/asc/types.js'
+import {
+  indexIncluded,
+  relatedId,
+  relatedIds,
+  type Document,
+  type Query,
+  type Resource
+} from '../shared/asc/types.js'
 import type { components } from '../shared/asc/generated/openapi-types.js'
 import { ConfigurationError, TimeoutError } from '../shared/errors.js'
 import { formatDuration } from '../shared/duration.js'
@@ -85,7 +92,9 @@ export function toBuildView(r: Resource, included: Resource[] = []): BuildView {
   const detail = get('buildBetaDetails', relatedId(r, 'buildBetaDetail'))
   const review = get('betaAppReviewSubmissions', relatedId(r, 'betaAppReviewSubmission'))
   const upload = get('buildUploads', relatedId(r, 'buildUpload'))
-  const uploadState = (upload?.attributes?.state ?? {}) as { errors?: Array<{ code?: string; description?: string }> }
+  const uploadState = (upload?.attributes?.state ?? {}) as {
+    errors?: Array<{ code?: string; description?: string }>
+  }
   return {
     id: r.id,
     buildNumber: a.version ?? '',
@@ -100,13 +109,21 @@ export function toBuildView(r: Resource, included: Resource[] = []): BuildView {
     localizations: relatedIds(r, 'betaBuildLocalizations')
       .map((id) => get('betaBuildLocalizations', id))
       .filter((l): l is Resource => !!l)
-      .map((l) => ({ id: l.id, locale: String(l.attributes?.locale ?? ''), whatsNew: l.attributes?.whatsNew as string | undefined })),
+      .map((l) => ({
+        id: l.id,
+        locale: String(l.attributes?.locale ?? ''),
+        whatsNew: l.attributes?.whatsNew as string | undefined
+      })),
     groupIds: relatedIds(r, 'betaGroups'),
     testerIds: relatedIds(r, 'individualTesters'),
-    reviewSubmission: review ? { id: review.id, state: review.attributes?.betaReviewState as string | undefined } : undefined,
+    reviewSubmission: review
+      ? { id: review.id, state: review.attributes?.betaReviewState as string | undefined }
+      : undefined,
     autoNotifyEnabled: detail?.attributes?.autoNotifyEnabled as boolean | undefined,
     externalBuildState: detail?.attributes?.externalBuildState as string | undefined,
-    uploadErrors: (uploadState.errors ?? []).map((e) => [e.code, e.description].filter(Boolean).join(': '))
+    uploadErrors: (uploadState.errors ?? []).map((e) =>
+      [e.code, e.description].filter(Boolean).join(': ')
+    )
   }
 }
 
@@ -118,7 +135,11 @@ export interface BuildSearch {
 }
 
 /** `1.2 (45), ios`: a build's name in messages. */
-export function describeBuild(s: { version?: string; buildNumber: string; platform?: string }): string {
+export function describeBuild(s: {
+  version?: string
+  buildNumber: string
+  platform?: string
+}): string {
   return `${s.version ? `${s.version} ` : ''}(${s.buildNumber})${s.platform ? ` for ${s.platform}` : ''}`
 }
 
@@ -155,7 +176,10 @@ export async function findBuild(client: AscClient, s: BuildSearch): Promise<Buil
 }
 
 export async function getBuild(client: AscClient, id: string): Promise<BuildView> {
-  const doc = await client.get<Document<Resource>>(`/v1/builds/${encodeURIComponent(id)}`, BUILD_QUERY)
+  const doc = await client.get<Document<Resource>>(
+    `/v1/builds/${encodeURIComponent(id)}`,
+    BUILD_QUERY
+  )
   return toBuildView(doc.data, doc.included)
 }
 
@@ -208,7 +232,9 @@ export async function waitForBuild(
       const state = build.processingState
       if (state === 'VALID') break
       if (state === 'FAILED' || state === 'INVALID') {
-        const reasons = build.uploadErrors.length ? ` Apple says: ${build.uploadErrors.join('; ')}.` : ''
+        const reasons = build.uploadErrors.length
+          ? ` Apple says: ${build.uploadErrors.join('; ')}.`
+          : ''
         throw new ConfigurationError(
           `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
         )

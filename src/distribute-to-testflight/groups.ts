@@ -51,7 +51,9 @@ export function resolveGroups(wanted: string[], groups: BetaGroupInfo[]): BetaGr
     const names = groups.map((g) => g.name)
     const list = names.length ? names.map((n) => `'${n}'`).join(', ') : 'none'
     const hints = missing
-      .map((m) => (names.length ? `'${m}' (nearest: ${nearest(m, names, 2).join(', ')})` : `'${m}'`))
+      .map((m) =>
+        names.length ? `'${m}' (nearest: ${nearest(m, names, 2).join(', ')})` : `'${m}'`
+      )
       .join(', ')
     throw new ConfigurationError(
       `no beta group ${hints} in this app. Its groups are: ${list}. Nothing was changed; fix the names (or create the group in App Store Connect).`,

@@ -16,7 +16,9 @@ import { uploadArchive, type UploadResult } from './upload.js'
 export async function run(): Promise<void> {
   return runAction('distribute-to-testflight', async () => {
     const settings = readSettings()
-    const archive = settings.ipaPath ? await group('Reading the archive', () => readArchive(settings.ipaPath!)) : undefined
+    const archive = settings.ipaPath
+      ? await group('Reading the archive', () => readArchive(settings.ipaPath!))
+      : undefined
     const target = resolveTarget(settings, archive)
     const client = createClient(settings.connection, 'distribute-to-testflight')
     const app = await findApp(client, { appId: target.appId, bundleId: target.bundleId })
@@ -25,8 +27,15 @@ export async function run(): Promise<void> {
         `App ${app.id} has bundle ID '${app.bundleId}', but ${archive ? archive.fileName : 'bundle-id'} says '${target.bundleId}'.`,
         'app-id'
       )
-    const wanted = await group('Checking groups and testers', () => preflight(client, app.id, settings))
-    const search = { appId: app.id, version: target.version, buildNumber: target.buildNumber, platform: target.platform }
+    const wanted = await group('Checking groups and testers', () =>
+      preflight(client, app.id, settings)
+    )
+    const search = {
+      appId: app.id,
+      version: target.version,
+      buildNumber: target.buildNumber,
+      platform: target.platform
+    }
     const name = describeBuild(search)
     const startedAt = Date.now()
 
@@ -34,7 +43,8 @@ export async function run(): Promise<void> {
     let known: BuildView | string | undefined
     if (archive) {
       known = await findBuild(client, search)
-      if (known) core.info(`Build ${name} is already in App Store Connect; it is not uploaded again.`)
+      if (known)
+        core.info(`Build ${name} is already in App Store Connect; it is not uploaded again.`)
       else {
         upload = await group(`Uploading ${archive.fileName}`, () =>
           uploadArchive(client, app.id, archive, target, {
@@ -42,6 +52,10 @@ export async function run(): Promise<void> {
             deadline: Date.now() + settings.processingTimeoutMs,
             log: (m) => core.info(m)
           })
+        )
+        const mib = upload.bytes / (1 << 20)
+        core.info(
+          `Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`
         )
         for (const w of upload.warnings) core.warning(`App Store Connect: ${w}`)
         known = upload.buildId
@@ -69,7 +83,9 @@ export async function run(): Promise<void> {
     if (build.processingState === 'VALID') {
       const plan = planConfiguration(build, wanted)
       for (const w of plan.warnings) core.warning(w)
-      result = await group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () => applyPlan(client, app.id, build, plan))
+      result = await group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () =>
+        applyPlan(client, app.id, build, plan)
+      )
       for (const n of result.notes) core.info(n)
     } else {
       const asked = wantsConfiguration(settings)
@@ -89,7 +105,15 @@ export async function run(): Promise<void> {
       'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
       'public-link': result?.publicLink
     })
-    await writeSummary({ app, build, target, waitedMs: Date.now() - startedAt, upload, result, requests: client.stats.requests })
+    await writeSummary({
+      app,
+      build,
+      target,
+      waitedMs: Date.now() - startedAt,
+      upload,
+      result,
+      requests: client.stats.requests
+    })
   })
 }
 

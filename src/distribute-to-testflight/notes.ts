@@ -16,8 +16,9 @@ export interface SanitisedNotes {
 export function sanitiseNotes(input: string, locale: string): SanitisedNotes {
   const changes: string[] = []
   let text = input.replace(/\r\n?/g, '\n')
-  // eslint-disable-next-line no-control-regex
-  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+  const control =
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
   const controls = text.match(control)?.length ?? 0
   if (controls) {
     text = text.replace(control, '')
@@ -26,7 +27,9 @@ export function sanitiseNotes(input: string, locale: string): SanitisedNotes {
   const angles = text.match(/[<>]/g)?.length ?? 0
   if (angles) {
     text = text.replace(/</g, '‹').replace(/>/g, '›')
-    changes.push(`What to Test (${locale}): replaced ${angles} '<' or '>' with ‹ › (App Store Connect refuses them).`)
+    changes.push(
+      `What to Test (${locale}): replaced ${angles} '<' or '>' with ‹ › (App Store Connect refuses them).`
+    )
   }
   text = text.trim()
   const chars = Array.from(text)

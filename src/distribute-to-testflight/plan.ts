@@ -72,7 +72,9 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
   for (const [locale, raw] of Object.entries(wanted.whatToTest)) {
     const { text, changes } = sanitiseNotes(raw, locale)
     warnings.push(...changes)
-    const existing = build.localizations.find((l) => l.locale.toLowerCase() === locale.toLowerCase())
+    const existing = build.localizations.find(
+      (l) => l.locale.toLowerCase() === locale.toLowerCase()
+    )
     if (existing && (existing.whatsNew ?? '') === text) unchangedLocales.push(locale)
     else localizations.push({ locale: existing?.locale ?? locale, text, id: existing?.id })
   }
@@ -84,7 +86,9 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
     if (!group) publicLink = { action: 'create', name, limit }
     else {
       if (!targetGroups.some((g) => g.id === group.id)) targetGroups.push(group)
-      publicLink = linkNeedsChange(group, limit) ? { action: 'update', group, limit } : { action: 'none', group }
+      publicLink = linkNeedsChange(group, limit)
+        ? { action: 'update', group, limit }
+        : { action: 'none', group }
     }
   }
   const has = new Set(build.groupIds)
@@ -99,13 +103,16 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
   if (wanted.submitForReview) {
     review = build.reviewSubmission ? 'existing' : 'submit'
     if (build.reviewSubmission)
-      notes.push(`Already submitted for beta review (${build.reviewSubmission.state ?? 'state unknown'}); not submitted again.`)
+      notes.push(
+        `Already submitted for beta review (${build.reviewSubmission.state ?? 'state unknown'}); not submitted again.`
+      )
   }
 
   let notify: Plan['notify'] = 'none'
   if (wanted.notifyTesters) {
     notify = build.autoNotifyEnabled ? 'auto' : 'send'
-    if (build.autoNotifyEnabled) notes.push('Testers are notified automatically for this build (auto-notify is on).')
+    if (build.autoNotifyEnabled)
+      notes.push('Testers are notified automatically for this build (auto-notify is on).')
   }
 
   return {

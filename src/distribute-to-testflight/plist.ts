@@ -48,11 +48,14 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
     for (let i = 0; i < size; i++) n = n * 256 + buf[at + i]
     return n
   }
-  const offsets = Array.from({ length: numObjects }, (_, i) => uint(tableOffset + i * offsetSize, offsetSize))
+  const offsets = Array.from({ length: numObjects }, (_, i) =>
+    uint(tableOffset + i * offsetSize, offsetSize)
+  )
   const depth = new Set<number>()
 
   const readObject = (ref: number): PlistValue => {
-    if (ref >= numObjects) throw new PlistError(`binary property list refers to object ${ref} of ${numObjects}`)
+    if (ref >= numObjects)
+      throw new PlistError(`binary property list refers to object ${ref} of ${numObjects}`)
     if (depth.has(ref)) throw new PlistError('binary property list contains a cycle')
     depth.add(ref)
     try {
@@ -85,7 +88,9 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
         if (size === 16) return buf.readBigInt64BE(at + 9) // 128-bit ints: the low 64 bits
         if (size === 8) {
           const big = buf.readBigInt64BE(at + 1)
-          return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
+          return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(big)
+            : big
         }
         return uint(at + 1, size)
       }
@@ -122,13 +127,16 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
         const out: Record<string, PlistValue> = {}
         for (let i = 0; i < len; i++) {
           const key = readObject(uint(start + i * refSize, refSize))
-          if (typeof key !== 'string') throw new PlistError('binary property list has a non-string key')
+          if (typeof key !== 'string')
+            throw new PlistError('binary property list has a non-string key')
           out[key] = readObject(uint(start + (len + i) * refSize, refSize))
         }
         return out
       }
       default:
-        throw new PlistError(`binary property list has an unknown object type 0x${marker.toString(16)}`)
+        throw new PlistError(
+          `binary property list has an unknown object type 0x${marker.toString(16)}`
+        )
     }
   }
   return readObject(topObject)
@@ -141,7 +149,9 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#')
-      return String.fromCodePoint(name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1)))
+      return String.fromCodePoint(
+        name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1))
+      )
     return ENTITIES[name.toLowerCase()] ?? whole
   })
 }
@@ -153,7 +163,8 @@ interface Token {
 }
 
 function* tokens(xml: string): Generator<Token> {
-  const re = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>|([^<]+)/g
+  const re =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>|([^<]+)/g
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     if (m[1] !== undefined) yield { kind: 'text', name: '', text: m[1] }
     else if (m[3]) yield { kind: m[2] ? 'close' : m[4] ? 'empty' : 'open', name: m[3], text: '' }
@@ -171,7 +182,8 @@ export function parseXmlPlist(xml: string): PlistValue {
   const textUntil = (name: string): string => {
     let text = ''
     while (i < list.length && !(list[i].kind === 'close' && list[i].name === name)) {
-      if (list[i].kind !== 'text') throw new PlistError(`unexpected <${list[i].name}> inside <${name}>`)
+      if (list[i].kind !== 'text')
+        throw new PlistError(`unexpected <${list[i].name}> inside <${name}>`)
       text += list[i++].text
     }
     if (i >= list.length) throw new PlistError(`<${name}> is not closed`)
@@ -200,7 +212,8 @@ export function parseXmlPlist(xml: string): PlistValue {
           throw new PlistError(`unexpected <${t.name}/>`)
       }
     }
-    if (t.kind !== 'open') throw new PlistError(`unexpected ${t.kind === 'close' ? `</${t.name}>` : 'text'}`)
+    if (t.kind !== 'open')
+      throw new PlistError(`unexpected ${t.kind === 'close' ? `</${t.name}>` : 'text'}`)
     switch (t.name) {
       case 'string':
         return textUntil('string')
@@ -242,7 +255,8 @@ export function parseXmlPlist(xml: string): PlistValue {
             i++
             return out
           }
-          if (k.kind !== 'open' || k.name !== 'key') throw new PlistError(`expected <key> in <dict>, found <${k.name || 'text'}>`)
+          if (k.kind !== 'open' || k.name !== 'key')
+            throw new PlistError(`expected <key> in <dict>, found <${k.name || 'text'}>`)
           i++
           const key = textUntil('key')
           out[key] = value()

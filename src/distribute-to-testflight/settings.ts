@@ -80,9 +80,15 @@ function readWhatToTestFile(path: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [locale, notes] of Object.entries(parsed)) {
     if (!LOCALE.test(locale))
-      throw new ConfigurationError(`'${path}' has '${locale}', which is not a locale such as en-US.`, 'what-to-test-file')
+      throw new ConfigurationError(
+        `'${path}' has '${locale}', which is not a locale such as en-US.`,
+        'what-to-test-file'
+      )
     if (typeof notes !== 'string')
-      throw new ConfigurationError(`'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`, 'what-to-test-file')
+      throw new ConfigurationError(
+        `'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`,
+        'what-to-test-file'
+      )
     out[locale] = notes
   }
   return out
@@ -116,14 +122,24 @@ export function readSettings(inputs = new Inputs()): DistributeSettings {
       'build-number'
     )
   if (!ipaPath && !appId && !bundleId)
-    throw new ConfigurationError('or bundle-id is required to find the app (or give ipa-path, whose bundle ID is used).', 'app-id')
+    throw new ConfigurationError(
+      'or bundle-id is required to find the app (or give ipa-path, whose bundle ID is used).',
+      'app-id'
+    )
   if (ipaPath && !/\.(ipa|pkg)$/i.test(ipaPath))
-    throw new ConfigurationError(`'${ipaPath}' must be an .ipa (iOS, tvOS, visionOS) or a .pkg (macOS).`, 'ipa-path')
+    throw new ConfigurationError(
+      `'${ipaPath}' must be an .ipa (iOS, tvOS, visionOS) or a .pkg (macOS).`,
+      'ipa-path'
+    )
   if (processingTimeoutMs <= 0)
     throw new ConfigurationError('must be longer than zero, e.g. 30m.', 'processing-timeout')
-  if (pollIntervalMs < 100) throw new ConfigurationError('must be at least 100ms, e.g. 30s.', 'poll-interval')
+  if (pollIntervalMs < 100)
+    throw new ConfigurationError('must be at least 100ms, e.g. 30s.', 'poll-interval')
   if (!LOCALE.test(whatToTestLocale))
-    throw new ConfigurationError(`'${whatToTestLocale}' is not a locale such as en-US.`, 'what-to-test-locale')
+    throw new ConfigurationError(
+      `'${whatToTestLocale}' is not a locale such as en-US.`,
+      'what-to-test-locale'
+    )
   const whatToTest = whatToTestFile ? readWhatToTestFile(whatToTestFile) : {}
   if (whatToTestText !== undefined) {
     if (whatToTest[whatToTestLocale] !== undefined)
@@ -136,7 +152,10 @@ export function readSettings(inputs = new Inputs()): DistributeSettings {
   for (const t of testers)
     if (!EMAIL.test(t)) throw new ConfigurationError(`'${t}' is not an e-mail address.`, 'testers')
   if (publicLinkLimit !== undefined && !publicLinkGroup)
-    throw new ConfigurationError('needs public-link-group: the limit applies to that group’s public link.', 'public-link-limit')
+    throw new ConfigurationError(
+      'needs public-link-group: the limit applies to that group’s public link.',
+      'public-link-limit'
+    )
 
   return {
     connection,

@@ -12,7 +12,12 @@ export interface Target {
   platform: Platform
 }
 
-const PLATFORM_NAMES: Record<Platform, string> = { IOS: 'ios', MAC_OS: 'macos', TV_OS: 'tvos', VISION_OS: 'visionos' }
+const PLATFORM_NAMES: Record<Platform, string> = {
+  IOS: 'ios',
+  MAC_OS: 'macos',
+  TV_OS: 'tvos',
+  VISION_OS: 'visionos'
+}
 
 /**
  * Combines the inputs with what the archive says. An input that contradicts the archive is an error
@@ -28,7 +33,12 @@ export function resolveTarget(settings: DistributeSettings, archive?: ArchiveInf
       platform: settings.platform ?? 'IOS'
     }
   }
-  const pick = (input: string, given: string | undefined, found: string | undefined, what: string) => {
+  const pick = (
+    input: string,
+    given: string | undefined,
+    found: string | undefined,
+    what: string
+  ) => {
     if (given !== undefined && found !== undefined && given !== found)
       throw new ConfigurationError(
         `is '${given}' but ${archive.fileName} has ${what} '${found}' (in ${archive.source}); leave the input empty or fix it.`,
@@ -38,7 +48,12 @@ export function resolveTarget(settings: DistributeSettings, archive?: ArchiveInf
   }
   const bundleId = pick('bundle-id', settings.bundleId, archive.bundleId, 'bundle ID')
   const version = pick('version', settings.version, archive.version, 'version')
-  const buildNumber = pick('build-number', settings.buildNumber, archive.buildNumber, 'build number')
+  const buildNumber = pick(
+    'build-number',
+    settings.buildNumber,
+    archive.buildNumber,
+    'build number'
+  )
   const found = archive.platform
   if (settings.platform && found && settings.platform !== found && archive.source !== 'inputs')
     throw new ConfigurationError(
@@ -51,6 +66,10 @@ export function resolveTarget(settings: DistributeSettings, archive?: ArchiveInf
       `could not read the version from ${archive.fileName}: set version, build-number and bundle-id (or app-id) for this .pkg.`,
       'ipa-path'
     )
-  if (!version) throw new ConfigurationError(`${archive.fileName} has no version; set the version input.`, 'version')
+  if (!version)
+    throw new ConfigurationError(
+      `${archive.fileName} has no version; set the version input.`,
+      'version'
+    )
   return { appId: settings.appId, bundleId, version, buildNumber: buildNumber!, platform }
 }

@@ -8,7 +8,14 @@ import { matchGroup, resolveGroups, type BetaGroupInfo } from './groups.js'
 import type { Plan, Tester, Wanted } from './plan.js'
 import type { DistributeSettings } from './settings.js'
 
-const GROUP_FIELDS = ['name', 'isInternalGroup', 'publicLinkEnabled', 'publicLinkLimitEnabled', 'publicLinkLimit', 'publicLink']
+const GROUP_FIELDS = [
+  'name',
+  'isInternalGroup',
+  'publicLinkEnabled',
+  'publicLinkLimitEnabled',
+  'publicLinkLimit',
+  'publicLink'
+]
 
 function toGroup(r: Resource): BetaGroupInfo {
   const a = r.attributes ?? {}
@@ -27,7 +34,11 @@ function toGroup(r: Resource): BetaGroupInfo {
  * Reads everything the inputs name (groups, the public link group, testers) and resolves it, so a
  * wrong name fails before anything is changed. One request for the app's groups, one for testers.
  */
-export async function preflight(client: AscClient, appId: string, settings: DistributeSettings): Promise<Wanted> {
+export async function preflight(
+  client: AscClient,
+  appId: string,
+  settings: DistributeSettings
+): Promise<Wanted> {
   let groups: BetaGroupInfo[] = []
   let publicLink: Wanted['publicLink']
   if (settings.groups.length || settings.publicLinkGroup) {
@@ -42,7 +53,10 @@ export async function preflight(client: AscClient, appId: string, settings: Dist
       try {
         group = matchGroup(settings.publicLinkGroup, all)
       } catch (e) {
-        throw new ConfigurationError((e as Error).message.replace(/^Input 'groups': /, ''), 'public-link-group')
+        throw new ConfigurationError(
+          (e as Error).message.replace(/^Input 'groups': /, ''),
+          'public-link-group'
+        )
       }
       if (group?.isInternal)
         throw new ConfigurationError(
@@ -59,7 +73,9 @@ export async function preflight(client: AscClient, appId: string, settings: Dist
       'filter[apps]': [appId],
       'fields[betaTesters]': ['email']
     })
-    const byEmail = new Map(data.map((r) => [String(r.attributes?.email ?? '').toLowerCase(), r.id]))
+    const byEmail = new Map(
+      data.map((r) => [String(r.attributes?.email ?? '').toLowerCase(), r.id])
+    )
     const missing = settings.testers.filter((e) => !byEmail.has(e.toLowerCase()))
     if (missing.length)
       throw new ConfigurationError(
@@ -97,18 +113,36 @@ export interface ApplyResult {
 const buildRef = (id: string) => ({ data: { type: 'builds', id } })
 
 /** Carries out a plan. Creates recover lost answers by reading; relationship adds are idempotent. */
-export async function applyPlan(client: AscClient, appId: string, build: BuildView, plan: Plan): Promise<ApplyResult> {
+export async function applyPlan(
+  client: AscClient,
+  appId: string,
+  build: BuildView,
+  plan: Plan
+): Promise<ApplyResult> {
   const notes = [...plan.notes]
   const path = `/v1/builds/${encodeURIComponent(build.id)}`
 
   if (plan.compliance !== undefined)
-    await client.patch(path, { data: { type: 'builds', id: build.id, attributes: { usesNonExemptEncryption: plan.compliance } } })
+    await client.patch(path, {
+      data: {
+        type: 'builds',
+        id: build.id,
+        attributes: { usesNonExemptEncryption: plan.compliance }
+      }
+    })
 
-  const localizations: ApplyResult['localizations'] = plan.unchangedLocales.map((locale) => ({ locale, action: 'unchanged' as const }))
+  const localizations: ApplyResult['localizations'] = plan.unchangedLocales.map((locale) => ({
+    locale,
+    action: 'unchanged' as const
+  }))
   const changed = await mapLimit(plan.localizations, 4, async (change) => {
     if (change.id) {
       await client.patch(`/v1/betaBuildLocalizations/${encodeURIComponent(change.id)}`, {
-        data: { type: 'betaBuildLocalizations', id: change.id, attributes: { whatsNew: change.text } }
+        data: {
+          type: 'betaBuildLocalizations',
+          id: change.id,
+          attributes: { whatsNew: change.text }
+        }
       })
       return { locale: change.locale, action: 'updated' as const }
     }
@@ -118,7 +152,9 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
         'filter[locale]': [change.locale],
         'fields[betaBuildLocalizations]': ['locale', 'whatsNew']
       })
-      const found = data.find((l) => String(l.attributes?.locale).toLowerCase() === change.locale.toLowerCase())
+      const found = data.find(
+        (l) => String(l.attributes?.locale).toLowerCase() === change.locale.toLowerCase()
+      )
       return found ? { data: found } : undefined
     }
     try {
@@ -133,17 +169,25 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
         },
         { recover: find }
       )
-      if (created.data.attributes?.whatsNew !== undefined && created.data.attributes.whatsNew !== change.text)
+      if (
+        created.data.attributes?.whatsNew !== undefined &&
+        created.data.attributes.whatsNew !== change.text
+      )
         throw new Error('recovered localization differs')
       return { locale: change.locale, action: 'created' as const }
     } catch (e) {
       // Made meanwhile (or by a lost answer whose recovery found different notes): update it.
       const conflict = e instanceof ApiError && e.status === 409
-      if (!conflict && !(e instanceof Error && e.message === 'recovered localization differs')) throw e
+      if (!conflict && !(e instanceof Error && e.message === 'recovered localization differs'))
+        throw e
       const existing = await find()
       if (!existing) throw e
       await client.patch(`/v1/betaBuildLocalizations/${encodeURIComponent(existing.data.id)}`, {
-        data: { type: 'betaBuildLocalizations', id: existing.data.id, attributes: { whatsNew: change.text } }
+        data: {
+          type: 'betaBuildLocalizations',
+          id: existing.data.id,
+          attributes: { whatsNew: change.text }
+        }
       })
       return { locale: change.locale, action: 'updated' as const }
     }
@@ -162,15 +206,23 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
   if (plan.publicLink) {
     const pl = plan.publicLink
     if (pl.action === 'create') {
-      const attributes: Record<string, unknown> = { name: pl.name, isInternalGroup: false, publicLinkEnabled: true }
-      if (pl.limit !== undefined) Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: pl.limit })
+      const attributes: Record<string, unknown> = {
+        name: pl.name,
+        isInternalGroup: false,
+        publicLinkEnabled: true
+      }
+      if (pl.limit !== undefined)
+        Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: pl.limit })
       const doc = await client.post<Document<Resource>>(
         '/v1/betaGroups',
         {
           data: {
             type: 'betaGroups',
             attributes,
-            relationships: { app: { data: { type: 'apps', id: appId } }, builds: { data: [{ type: 'builds', id: build.id }] } }
+            relationships: {
+              app: { data: { type: 'apps', id: appId } },
+              builds: { data: [{ type: 'builds', id: build.id }] }
+            }
           }
         },
         {
@@ -193,10 +245,14 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
       publicLinkGroup = pl.group.name
       if (pl.action === 'update') {
         const attributes: Record<string, unknown> = { publicLinkEnabled: true }
-        if (pl.limit !== undefined) Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: pl.limit })
-        const doc = await client.patch<Document<Resource>>(`/v1/betaGroups/${encodeURIComponent(pl.group.id)}`, {
-          data: { type: 'betaGroups', id: pl.group.id, attributes }
-        })
+        if (pl.limit !== undefined)
+          Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: pl.limit })
+        const doc = await client.patch<Document<Resource>>(
+          `/v1/betaGroups/${encodeURIComponent(pl.group.id)}`,
+          {
+            data: { type: 'betaGroups', id: pl.group.id, attributes }
+          }
+        )
         publicLink = toGroup(doc.data).publicLink ?? (await readLink(client, pl.group.id))
       } else publicLink = pl.group.publicLink ?? (await readLink(client, pl.group.id))
     }
@@ -214,9 +270,12 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
   if (plan.review === 'submit') {
     const existing = async () => {
       const doc = await client
-        .get<Document<Resource>>(`${path}/betaAppReviewSubmission`, { 'fields[betaAppReviewSubmissions]': ['betaReviewState'] })
+        .get<Document<Resource>>(`${path}/betaAppReviewSubmission`, {
+          'fields[betaAppReviewSubmissions]': ['betaReviewState']
+        })
         .catch((e: unknown) => {
-          if (e instanceof ApiError && e.status === 404) return { data: null as unknown as Resource }
+          if (e instanceof ApiError && e.status === 404)
+            return { data: null as unknown as Resource }
           throw e
         })
       return (doc.data as Resource | null) ? { data: doc.data } : undefined
@@ -224,7 +283,9 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
     try {
       const doc = await client.post<Document<Resource>>(
         '/v1/betaAppReviewSubmissions',
-        { data: { type: 'betaAppReviewSubmissions', relationships: { build: buildRef(build.id) } } },
+        {
+          data: { type: 'betaAppReviewSubmissions', relationships: { build: buildRef(build.id) } }
+        },
         { recover: existing }
       )
       reviewState = doc.data.attributes?.betaReviewState as string | undefined
@@ -234,7 +295,9 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
       const found = await existing().catch(() => undefined)
       if (!found) throw e
       reviewState = found.data.attributes?.betaReviewState as string | undefined
-      notes.push(`Already submitted for beta review (${reviewState ?? 'state unknown'}); not submitted again.`)
+      notes.push(
+        `Already submitted for beta review (${reviewState ?? 'state unknown'}); not submitted again.`
+      )
     }
   }
 
@@ -251,7 +314,9 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 409)) throw e
       notified = 'already'
-      notes.push(`App Store Connect did not send a new notification: ${e.errors[0]?.detail ?? 'testers were already notified of this build'}.`)
+      notes.push(
+        `App Store Connect did not send a new notification: ${e.errors[0]?.detail ?? 'testers were already notified of this build'}.`
+      )
     }
   }
 
@@ -272,8 +337,11 @@ export async function applyPlan(client: AscClient, appId: string, build: BuildVi
 }
 
 async function readLink(client: AscClient, groupId: string): Promise<string | undefined> {
-  const doc = await client.get<Document<Resource>>(`/v1/betaGroups/${encodeURIComponent(groupId)}`, {
-    'fields[betaGroups]': ['publicLink']
-  })
+  const doc = await client.get<Document<Resource>>(
+    `/v1/betaGroups/${encodeURIComponent(groupId)}`,
+    {
+      'fields[betaGroups]': ['publicLink']
+    }
+  )
   return doc.data.attributes?.publicLink as string | undefined
 }

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
-import { Worker } from 'node:worker_threads'
+import { createHash } from 'node:crypto'
 import { mapLimit } from '../shared/concurrency.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
@@ -43,47 +43,51 @@ export class TransferError extends Error {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
-const HASH_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { createHash } = require('node:crypto')
-const { createReadStream } = require('node:fs')
-const hash = createHash(workerData.algorithm)
-createReadStream(workerData.path, { highWaterMark: 1 << 20 })
-  .on('data', (chunk) => hash.update(chunk))
-  .on('error', (e) => parentPort.postMessage({ error: e.message }))
-  .on('end', () => parentPort.postMessage({ hash: hash.digest('hex') }))
-`
-
 /**
- * The file's digest (hex), computed in a worker thread as one sequential pass over the file, so it
- * runs beside the parts' uploads without taking the main thread's time or holding the file in memory.
+ * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
+ * parts' uploads (reads interleave with theirs) and holds nothing of the file in memory.
  */
-export function hashFile(path: string, algorithm: 'sha256' | 'md5' = 'sha256'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(HASH_WORKER, { eval: true, workerData: { path, algorithm } })
-    worker.once('message', (m: { hash?: string; error?: string }) => {
-      void worker.terminate()
-      if (m.hash) resolve(m.hash)
-      else reject(new Error(`could not read ${path} to hash it: ${m.error}`))
-    })
-    worker.once('error', reject)
-  })
+export async function hashFile(
+  path: string,
+  algorithm: 'sha256' | 'md5' = 'sha256'
+): Promise<string> {
+  const hash = createHash(algorithm)
+  const file = await open(path, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20)
+    for (let at = 0; ;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, at)
+      if (!bytesRead) break
+      hash.update(buffer.subarray(0, bytesRead))
+      at += bytesRead
+    }
+    return hash.digest('hex')
+  } finally {
+    await file.close()
+  }
 }
 
 /** Checks the operations cover the file exactly once, before any byte is sent. */
 export function checkOperations(ops: UploadOperation[], fileSize: number): void {
-  if (!ops.length) throw new TransferError('App Store Connect gave no upload operations for the file.')
+  if (!ops.length)
+    throw new TransferError('App Store Connect gave no upload operations for the file.')
   const sorted = [...ops].sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0))
   let next = 0
   for (const op of sorted) {
     if (!op.url || !op.method || op.offset === undefined || !op.length)
-      throw new TransferError('An upload operation from App Store Connect lacks its method, URL, offset or length.')
+      throw new TransferError(
+        'An upload operation from App Store Connect lacks its method, URL, offset or length.'
+      )
     if (op.offset !== next)
-      throw new TransferError(`The upload operations do not cover the file contiguously (a part starts at ${op.offset}, expected ${next}).`)
+      throw new TransferError(
+        `The upload operations do not cover the file contiguously (a part starts at ${op.offset}, expected ${next}).`
+      )
     next = op.offset + op.length
   }
   if (next !== fileSize)
-    throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`)
+    throw new TransferError(
+      `The upload operations cover ${next} bytes but the file has ${fileSize}.`
+    )
 }
 
 interface PartAnswer {
@@ -93,12 +97,19 @@ interface PartAnswer {
 }
 
 /** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
-function sendPart(op: UploadOperation, path: string, agent: http.Agent, timeoutMs: number): Promise<PartAnswer> {
+function sendPart(
+  op: UploadOperation,
+  file: FileHandle,
+  buffer: Buffer,
+  agent: http.Agent,
+  timeoutMs: number
+): Promise<PartAnswer> {
   const url = new URL(op.url!)
   const client = url.protocol === 'https:' ? https : http
   const headers: Record<string, string> = {}
   for (const h of op.requestHeaders ?? []) if (h.name) headers[h.name] = h.value ?? ''
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['Content-Length'] = String(op.length)
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
+    headers['Content-Length'] = String(op.length)
   return new Promise((resolve, reject) => {
     const req = client.request(url, { method: op.method, headers, agent, timeout: timeoutMs })
     req.on('response', (res) => {
@@ -119,10 +130,31 @@ function sendPart(op: UploadOperation, path: string, agent: http.Agent, timeoutM
     })
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)))
     req.on('error', reject)
-    const body = createReadStream(path, { start: op.offset, end: op.offset! + op.length! - 1, highWaterMark: 1 << 20 })
-    body.on('error', (e) => req.destroy(e))
-    body.pipe(req)
+    pump(req, file, buffer, op.offset!, op.length!).catch((e: Error) => req.destroy(e))
   })
+}
+
+/**
+ * Streams `length` bytes from `offset` into the request through one reused buffer: each chunk is
+ * read only after the previous one was handed to the socket, so memory stays flat whatever the size.
+ */
+async function pump(
+  req: http.ClientRequest,
+  file: FileHandle,
+  buffer: Buffer,
+  offset: number,
+  length: number
+): Promise<void> {
+  const end = offset + length
+  for (let at = offset; at < end;) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at)
+    if (!bytesRead) throw new Error('the file became shorter while it was uploaded')
+    await new Promise<void>((resolve, reject) =>
+      req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve()))
+    )
+    at += bytesRead
+  }
+  req.end()
 }
 
 const RETRY = new Set([408, 429, 500, 502, 503, 504])
@@ -148,16 +180,22 @@ export async function transferParts(
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency })
   const started = Date.now()
   let retries = 0
+  const file = await open(path, 'r')
+  const buffers: Buffer[] = []
   try {
     await mapLimit(ops, concurrency, async (op, i) => {
+      const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20)
       const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`
       const agent = op.url!.startsWith('https:') ? httpsAgent : httpAgent
       for (let attempt = 1; ; attempt++) {
         let why: string
         let retryAfter: number | undefined
         try {
-          const answer = await sendPart(op, path, agent, timeoutMs)
-          if (answer.status >= 200 && answer.status < 300) return
+          const answer = await sendPart(op, file, buffer, agent, timeoutMs)
+          if (answer.status >= 200 && answer.status < 300) {
+            buffers.push(buffer)
+            return
+          }
           why = `HTTP ${answer.status}`
           if (!RETRY.has(answer.status)) {
             const expired = op.expiration && Date.parse(op.expiration) < Date.now()
@@ -165,22 +203,28 @@ export async function transferParts(
               `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`
             )
           }
-          if (answer.retryAfter && /^\d+$/.test(answer.retryAfter)) retryAfter = Number(answer.retryAfter) * 1000
+          if (answer.retryAfter && /^\d+$/.test(answer.retryAfter))
+            retryAfter = Number(answer.retryAfter) * 1000
         } catch (e) {
           if (e instanceof TransferError) throw e
           why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
         }
         if (attempt >= attempts)
-          throw new TransferError(`The upload of ${label} failed ${attempt} times (last: ${why}). Check the runner's network and run the step again.`)
+          throw new TransferError(
+            `The upload of ${label} failed ${attempt} times (last: ${why}). Check the runner's network and run the step again.`
+          )
         const delay = Math.min(60_000, retryAfter ?? baseDelayMs * 2 ** (attempt - 1))
         retries++
-        log(`Upload of ${label}: ${why}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${attempts}).`)
+        log(
+          `Upload of ${label}: ${why}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${attempts}).`
+        )
         await sleep(delay)
       }
     })
   } finally {
     httpAgent.destroy()
     httpsAgent.destroy()
+    await file.close()
   }
   return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started }
 }

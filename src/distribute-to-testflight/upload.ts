@@ -63,7 +63,13 @@ export async function uploadArchive(
   // 1. The build upload. A lost answer is recovered from the app's uploads awaiting their file.
   const upload = await client.post<Document<Resource>>(
     '/v1/buildUploads',
-    { data: { type: 'buildUploads', attributes, relationships: { app: { data: { type: 'apps', id: appId } } } } },
+    {
+      data: {
+        type: 'buildUploads',
+        attributes,
+        relationships: { app: { data: { type: 'apps', id: appId } } }
+      }
+    },
     {
       recover: async () => {
         const { data } = await client.all(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
@@ -71,7 +77,12 @@ export async function uploadArchive(
           'filter[cfBundleVersion]': [attributes.cfBundleVersion],
           'filter[platform]': [attributes.platform],
           'filter[state]': ['AWAITING_UPLOAD'],
-          'fields[buildUploads]': ['cfBundleShortVersionString', 'cfBundleVersion', 'platform', 'state']
+          'fields[buildUploads]': [
+            'cfBundleShortVersionString',
+            'cfBundleVersion',
+            'platform',
+            'state'
+          ]
         })
         const found = data.find(
           (u) =>
@@ -98,23 +109,33 @@ export async function uploadArchive(
       relationships: { buildUpload: { data: { type: 'buildUploads', id: uploadId } } }
     }
   }
-  const file = await client.post<Document<Resource<FileAttributes>>>('/v1/buildUploadFiles', fileBody, {
-    recover: async () => {
-      const { data } = await client.all<Resource<FileAttributes>>(
-        `/v1/buildUploads/${encodeURIComponent(uploadId)}/buildUploadFiles`,
-        {}
-      )
-      const found = data.find((f) => f.attributes?.fileName === archive.fileName && f.attributes?.fileSize === archive.size)
-      return found ? { data: found } : undefined
+  const file = await client.post<Document<Resource<FileAttributes>>>(
+    '/v1/buildUploadFiles',
+    fileBody,
+    {
+      recover: async () => {
+        const { data } = await client.all<Resource<FileAttributes>>(
+          `/v1/buildUploads/${encodeURIComponent(uploadId)}/buildUploadFiles`,
+          {}
+        )
+        const found = data.find(
+          (f) =>
+            f.attributes?.fileName === archive.fileName && f.attributes?.fileSize === archive.size
+        )
+        return found ? { data: found } : undefined
+      }
     }
-  })
+  )
   const ops = (file.data.attributes?.uploadOperations ?? []) as UploadOperation[]
   log(`Sending ${archive.fileName} (${archive.size} bytes) in ${ops.length} part(s).`)
 
   // 3. The parts, with the checksum computed beside them.
   const digest = hashFile(archive.path, 'sha256')
   digest.catch(() => undefined)
-  const transfer = await transferParts(ops, archive.path, archive.size, { log, ...options.transfer })
+  const transfer = await transferParts(ops, archive.path, archive.size, {
+    log,
+    ...options.transfer
+  })
   const sha256 = await digest
 
   // 4. Commit.
@@ -122,15 +143,21 @@ export async function uploadArchive(
     data: {
       type: 'buildUploadFiles',
       id: file.data.id,
-      attributes: { uploaded: true, sourceFileChecksums: { file: { hash: sha256, algorithm: 'SHA_256' } } }
+      attributes: {
+        uploaded: true,
+        sourceFileChecksums: { file: { hash: sha256, algorithm: 'SHA_256' } }
+      }
     }
   })
 
   // 5. Follow the upload's state.
   for (;;) {
-    const doc = await client.get<Document<Resource<UploadAttributes>>>(`/v1/buildUploads/${encodeURIComponent(uploadId)}`, {
-      'fields[buildUploads]': ['state', 'build']
-    })
+    const doc = await client.get<Document<Resource<UploadAttributes>>>(
+      `/v1/buildUploads/${encodeURIComponent(uploadId)}`,
+      {
+        'fields[buildUploads]': ['state', 'build']
+      }
+    )
     const state = doc.data.attributes?.state
     const warnings = details(state, 'warnings')
     if (state?.state === 'FAILED') {
@@ -157,7 +184,9 @@ export async function uploadArchive(
         `The upload ${uploadId} was still ${state?.state ?? 'PROCESSING'} when processing-timeout ran out. Run the step again later (it finds the build once Apple has it), or raise processing-timeout.`
       )
     const pause = Math.min(left, options.pollIntervalMs)
-    log(`Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}; checking again in ${formatDuration(pause)}.`)
+    log(
+      `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}; checking again in ${formatDuration(pause)}.`
+    )
     await sleep(pause)
   }
 }

@@ -56,7 +56,8 @@ export class ZipReader {
 
   /** The uncompressed bytes of one entry (stored or deflated). */
   async read(entry: ZipEntry): Promise<Buffer> {
-    if (entry.size > MAX_ENTRY) throw new ZipError(`${entry.name} is too large to read (${entry.size} bytes)`)
+    if (entry.size > MAX_ENTRY)
+      throw new ZipError(`${entry.name} is too large to read (${entry.size} bytes)`)
     const header = await readAt(this.file, entry.localHeaderOffset, 30)
     if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
       throw new ZipError(`the local header of ${entry.name} is missing`)
@@ -71,7 +72,9 @@ export class ZipReader {
         throw new ZipError(`${entry.name} cannot be inflated: ${(e as Error).message}`)
       }
     }
-    throw new ZipError(`${entry.name} uses compression method ${entry.method}, which is not supported`)
+    throw new ZipError(
+      `${entry.name} uses compression method ${entry.method}, which is not supported`
+    )
   }
 
   async close(): Promise<void> {
@@ -97,10 +100,12 @@ async function readCentralDirectory(file: FileHandle): Promise<ZipEntry[]> {
   let cdOffset = tail.readUInt32LE(at + 16)
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const loc = at - 20
-    if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR) throw new ZipError('zip64 locator missing')
+    if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR)
+      throw new ZipError('zip64 locator missing')
     const z64At = Number(tail.readBigUInt64LE(loc + 8))
     const z64 = await readAt(file, z64At, 56)
-    if (z64.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipError('zip64 end of central directory missing')
+    if (z64.readUInt32LE(0) !== ZIP64_EOCD)
+      throw new ZipError('zip64 end of central directory missing')
     count = Number(z64.readBigUInt64LE(32))
     cdSize = Number(z64.readBigUInt64LE(40))
     cdOffset = Number(z64.readBigUInt64LE(48))
@@ -110,7 +115,8 @@ async function readCentralDirectory(file: FileHandle): Promise<ZipEntry[]> {
   const entries: ZipEntry[] = []
   let p = 0
   for (let n = 0; n < count; n++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new ZipError('the central directory is corrupt')
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL)
+      throw new ZipError('the central directory is corrupt')
     const flags = cd.readUInt16LE(p + 8)
     const method = cd.readUInt16LE(p + 10)
     let compressedSize = cd.readUInt32LE(p + 20)
@@ -129,8 +135,14 @@ async function readCentralDirectory(file: FileHandle): Promise<ZipEntry[]> {
       const len = cd.readUInt16LE(e + 2)
       if (id === 0x0001) {
         let f = e + 4
-        if (entrySize === 0xffffffff) (entrySize = Number(cd.readBigUInt64LE(f))), (f += 8)
-        if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(f))), (f += 8)
+        if (entrySize === 0xffffffff) {
+          entrySize = Number(cd.readBigUInt64LE(f))
+          f += 8
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(cd.readBigUInt64LE(f))
+          f += 8
+        }
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(f))
       }
       e += 4 + len

@@ -53,7 +53,13 @@ interface UploadState {
 
 function state(fake: FakeAscHandle): UploadState {
   return (fake.state['build-uploads'] ??= {
-    settings: { partSize: 5 * 1024 * 1024, keepBytes: true, readsUntilComplete: 1, buildReadsUntilValid: 1, failParts: 0 },
+    settings: {
+      partSize: 5 * 1024 * 1024,
+      keepBytes: true,
+      readsUntilComplete: 1,
+      buildReadsUntilValid: 1,
+      failParts: 0
+    },
     files: new Map(),
     reads: new Map(),
     chunks: new Map()
@@ -87,7 +93,9 @@ function complete(fake: FakeAscHandle, upload: Resource): void {
   const appId = fake.store.relatedIds(upload, 'app')[0]?.id
   if (s.settings.failWith) {
     fake.store.update('buildUploads', upload.id, {
-      attributes: { state: { state: 'FAILED', errors: s.settings.failWith, warnings: [], infos: [] } }
+      attributes: {
+        state: { state: 'FAILED', errors: s.settings.failWith, warnings: [], infos: [] }
+      }
     })
     s.settings.failWith = undefined
     return
@@ -97,10 +105,15 @@ function complete(fake: FakeAscHandle, upload: Resource): void {
     buildNumber: String(upload.attributes.cfBundleVersion),
     platform: String(upload.attributes.platform)
   })
-  fake.store.update('builds', build.id, { relationships: { buildUpload: { type: 'buildUploads', id: upload.id } } })
+  fake.store.update('builds', build.id, {
+    relationships: { buildUpload: { type: 'buildUploads', id: upload.id } }
+  })
   scriptProcessing(fake, build.id, { after: s.settings.buildReadsUntilValid })
   fake.store.update('buildUploads', upload.id, {
-    attributes: { state: { state: 'COMPLETE', errors: [], warnings: [], infos: [] }, uploadedDate: new Date(fake.now()).toISOString() },
+    attributes: {
+      state: { state: 'COMPLETE', errors: [], warnings: [], infos: [] },
+      uploadedDate: new Date(fake.now()).toISOString()
+    },
     relationships: { build: { type: 'builds', id: build.id } }
   })
 }
@@ -111,11 +124,13 @@ export const buildUploadsDomain: Domain = {
     buildUploads: {
       filters: {
         // Apple's `state` attribute is an object; its filter matches the state inside.
-        state: (view, values) => values.includes(String((view.attributes.state as { state?: string })?.state))
+        state: (view, values) =>
+          values.includes(String((view.attributes.state as { state?: string })?.state))
       },
       beforeCreate(input, ctx) {
         const appId = (input.relationships.app?.data as { id?: string } | null)?.id ?? ''
-        if (!ctx.store.get('apps', appId)) throw new AscError(404, 'NOT_FOUND', `There is no app with id '${appId}'.`)
+        if (!ctx.store.get('apps', appId))
+          throw new AscError(404, 'NOT_FOUND', `There is no app with id '${appId}'.`)
         const dup = ctx.store.list('builds').find((b) => {
           const pre = ctx.store.related(b, 'preReleaseVersion')[0]
           return (
@@ -137,7 +152,12 @@ export const buildUploadsDomain: Domain = {
       },
       read(view, ctx) {
         const st = view.attributes.state as { state?: string } | undefined
-        if (ctx.method !== 'GET' || st?.state !== 'PROCESSING' || !ctx.path.startsWith('/v1/buildUploads/')) return
+        if (
+          ctx.method !== 'GET' ||
+          st?.state !== 'PROCESSING' ||
+          !ctx.path.startsWith('/v1/buildUploads/')
+        )
+          return
         const s = state(ctx.fake)
         const n = (s.reads.get(view.id) ?? 0) + 1
         s.reads.set(view.id, n)
@@ -152,7 +172,8 @@ export const buildUploadsDomain: Domain = {
       beforeCreate(input, ctx) {
         const uploadId = (input.relationships.buildUpload?.data as { id?: string } | null)?.id ?? ''
         const upload = ctx.store.get('buildUploads', uploadId)
-        if (!upload) throw new AscError(404, 'NOT_FOUND', `There is no build upload with id '${uploadId}'.`)
+        if (!upload)
+          throw new AscError(404, 'NOT_FOUND', `There is no build upload with id '${uploadId}'.`)
         if ((upload.attributes.state as { state?: string })?.state !== 'AWAITING_UPLOAD')
           throw new AscError(409, 'STATE_ERROR', 'The build upload is not awaiting a file.')
         const s = state(ctx.fake)
@@ -161,7 +182,11 @@ export const buildUploadsDomain: Domain = {
         input.id = id
         const operations: UploadedFile['operations'] = []
         for (let offset = 0, part = 1; offset < size; offset += s.settings.partSize, part++)
-          operations.push({ offset, length: Math.min(s.settings.partSize, size - offset), token: randomBytes(8).toString('hex') })
+          operations.push({
+            offset,
+            length: Math.min(s.settings.partSize, size - offset),
+            token: randomBytes(8).toString('hex')
+          })
         s.files.set(id, {
           fileId: id,
           uploadId,
@@ -198,15 +223,32 @@ export const buildUploadsDomain: Domain = {
         if (!file) throw new AscError(409, 'STATE_ERROR', 'No parts were uploaded for this file.')
         const missing = file.operations.map((_, i) => i + 1).filter((p) => !file.received.has(p))
         if (missing.length)
-          throw new AscError(409, 'STATE_ERROR', `Parts ${missing.join(', ')} of the file were not uploaded.`)
+          throw new AscError(
+            409,
+            'STATE_ERROR',
+            `Parts ${missing.join(', ')} of the file were not uploaded.`
+          )
         file.digests ??= { sha256: file.sha256.digest('hex'), md5: file.md5.digest('hex') }
-        const sum = (changes.attributes.sourceFileChecksums as { file?: { hash?: string; algorithm?: string } } | undefined)?.file
+        const sum = (
+          changes.attributes.sourceFileChecksums as
+            { file?: { hash?: string; algorithm?: string } } | undefined
+        )?.file
         file.checksum = sum
-        const expected = sum?.algorithm === 'MD5' ? file.digests.md5 : sum?.algorithm === 'SHA_256' ? file.digests.sha256 : undefined
+        const expected =
+          sum?.algorithm === 'MD5'
+            ? file.digests.md5
+            : sum?.algorithm === 'SHA_256'
+              ? file.digests.sha256
+              : undefined
         if (!sum?.hash || !expected || sum.hash.toLowerCase() !== expected)
-          throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID', 'The file checksum does not match the uploaded bytes.', {
-            pointer: '/data/attributes/sourceFileChecksums'
-          })
+          throw new AscError(
+            409,
+            'ENTITY_ERROR.ATTRIBUTE.INVALID',
+            'The file checksum does not match the uploaded bytes.',
+            {
+              pointer: '/data/attributes/sourceFileChecksums'
+            }
+          )
         file.committed = true
         if (s.settings.keepBytes) file.bytes = Buffer.concat(s.chunks.get(resource.id) ?? [])
         s.chunks.delete(resource.id)
@@ -217,7 +259,9 @@ export const buildUploadsDomain: Domain = {
         if (!file?.committed) return
         const upload = ctx.store.get('buildUploads', file.uploadId)
         if (upload && (upload.attributes.state as { state?: string })?.state === 'AWAITING_UPLOAD')
-          ctx.store.update('buildUploads', upload.id, { attributes: { state: { state: 'PROCESSING', errors: [], warnings: [], infos: [] } } })
+          ctx.store.update('buildUploads', upload.id, {
+            attributes: { state: { state: 'PROCESSING', errors: [], warnings: [], infos: [] } }
+          })
       }
     }
   },
@@ -243,10 +287,16 @@ export const buildUploadsDomain: Domain = {
           s.settings.failParts--
           return { status: 503, body: 'try again' }
         }
-        if (ctx.headers['content-type'] !== 'application/octet-stream' || ctx.headers['x-fake-upload-token'] !== op.token)
+        if (
+          ctx.headers['content-type'] !== 'application/octet-stream' ||
+          ctx.headers['x-fake-upload-token'] !== op.token
+        )
           return { status: 400, body: 'the listed request headers are missing or wrong' }
         if (ctx.rawBody.length !== op.length)
-          return { status: 400, body: `part ${part} must have ${op.length} bytes, not ${ctx.rawBody.length}` }
+          return {
+            status: 400,
+            body: `part ${part} must have ${op.length} bytes, not ${ctx.rawBody.length}`
+          }
         if (!file.received.has(part)) {
           file.received.set(part, ctx.rawBody.length)
           file.pending.set(part, ctx.rawBody)

@@ -35,7 +35,10 @@ export function scriptProcessing(
   buildId: string,
   script: { after: number; then?: ProcessingScript['then'] } | 'never'
 ): void {
-  const s = script === 'never' ? { after: Infinity, then: 'VALID' as const } : { after: script.after, then: script.then ?? 'VALID' }
+  const s =
+    script === 'never'
+      ? { after: Infinity, then: 'VALID' as const }
+      : { after: script.after, then: script.then ?? 'VALID' }
   fake.store.update('builds', buildId, { attributes: { processingState: 'PROCESSING' } })
   state(fake).scripts.set(buildId, { ...s, reads: 0 })
 }
@@ -45,26 +48,43 @@ export function notifiedBuilds(fake: FakeAscHandle): string[] {
   return [...state(fake).notified]
 }
 
-function buildOf(ctx: RequestContext, rel: Record<string, { data?: unknown }>): Resource | undefined {
+function buildOf(
+  ctx: RequestContext,
+  rel: Record<string, { data?: unknown }>
+): Resource | undefined {
   const data = rel.build?.data as { id?: string } | undefined
   return data?.id ? ctx.store.get('builds', data.id) : undefined
 }
 
 function requireValid(build: Resource | undefined, what: string): void {
   if (build && build.attributes.processingState !== 'VALID')
-    throw new AscError(409, 'STATE_ERROR', `The build is ${build.attributes.processingState ?? 'PROCESSING'}; ${what} needs a VALID build.`)
+    throw new AscError(
+      409,
+      'STATE_ERROR',
+      `The build is ${build.attributes.processingState ?? 'PROCESSING'}; ${what} needs a VALID build.`
+    )
 }
 
 function checkWhatsNew(text: unknown): void {
   if (typeof text !== 'string') return
   if (Array.from(text).length > 4000)
-    throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID.TOO_LONG', 'What to Test may have at most 4000 characters.', {
-      pointer: '/data/attributes/whatsNew'
-    })
+    throw new AscError(
+      409,
+      'ENTITY_ERROR.ATTRIBUTE.INVALID.TOO_LONG',
+      'What to Test may have at most 4000 characters.',
+      {
+        pointer: '/data/attributes/whatsNew'
+      }
+    )
   if (/[<>]/.test(text))
-    throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID', 'What to Test contains invalid characters.', {
-      pointer: '/data/attributes/whatsNew'
-    })
+    throw new AscError(
+      409,
+      'ENTITY_ERROR.ATTRIBUTE.INVALID',
+      'What to Test contains invalid characters.',
+      {
+        pointer: '/data/attributes/whatsNew'
+      }
+    )
 }
 
 const linkId = (id: string) => id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)
@@ -84,7 +104,8 @@ export const testflightDomain: Domain = {
         }
       },
       filters: {
-        version: (view, values) => values.some((v) => String(view.attributes.version ?? '').startsWith(v))
+        version: (view, values) =>
+          values.some((v) => String(view.attributes.version ?? '').startsWith(v))
       },
       beforeRelationshipChange(owner, rel, action) {
         if (rel === 'betaGroups' && action === 'add') requireValid(owner, 'adding it to a group')
@@ -96,13 +117,27 @@ export const testflightDomain: Domain = {
         const name = String(input.attributes.name ?? '')
         const clash = ctx.store
           .list('betaGroups')
-          .find((g) => g.attributes.name === name && ctx.store.relatedIds(g, 'app')[0]?.id === appId)
+          .find(
+            (g) => g.attributes.name === name && ctx.store.relatedIds(g, 'app')[0]?.id === appId
+          )
         if (clash)
-          throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE', `A group named '${name}' already exists.`, {
-            pointer: '/data/attributes/name'
-          })
-        if (input.attributes.isInternalGroup === true && input.attributes.publicLinkEnabled === true)
-          throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID', 'Internal groups cannot have a public link.')
+          throw new AscError(
+            409,
+            'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
+            `A group named '${name}' already exists.`,
+            {
+              pointer: '/data/attributes/name'
+            }
+          )
+        if (
+          input.attributes.isInternalGroup === true &&
+          input.attributes.publicLinkEnabled === true
+        )
+          throw new AscError(
+            409,
+            'ENTITY_ERROR.ATTRIBUTE.INVALID',
+            'Internal groups cannot have a public link.'
+          )
         input.attributes.isInternalGroup ??= false
         input.attributes.createdDate = new Date(ctx.now).toISOString()
         input.id ??= ctx.store.newId('betaGroups')
@@ -111,26 +146,38 @@ export const testflightDomain: Domain = {
           input.attributes.publicLink = `https://testflight.apple.com/join/${linkId(input.id)}`
         }
         const builds = input.relationships.builds?.data
-        if (Array.isArray(builds)) for (const b of builds) requireValid(ctx.store.get('builds', b.id), 'adding it to a group')
+        if (Array.isArray(builds))
+          for (const b of builds)
+            requireValid(ctx.store.get('builds', b.id), 'adding it to a group')
       },
       beforeUpdate(group, changes) {
         if (changes.attributes.publicLinkEnabled === true) {
           if (group.attributes.isInternalGroup)
-            throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID', 'Internal groups cannot have a public link.')
+            throw new AscError(
+              409,
+              'ENTITY_ERROR.ATTRIBUTE.INVALID',
+              'Internal groups cannot have a public link.'
+            )
           changes.attributes.publicLinkId ??= group.attributes.publicLinkId ?? linkId(group.id)
           changes.attributes.publicLink ??= `https://testflight.apple.com/join/${changes.attributes.publicLinkId}`
         }
       },
       beforeRelationshipChange(_owner, rel, action, targets, ctx) {
         if (rel === 'builds' && action === 'add')
-          for (const t of targets ?? []) requireValid(ctx.store.get('builds', t.id), 'adding it to a group')
+          for (const t of targets ?? [])
+            requireValid(ctx.store.get('builds', t.id), 'adding it to a group')
       }
     },
     betaBuildLocalizations: {
       beforeCreate(input, ctx) {
         const build = buildOf(ctx, input.relationships as Record<string, { data?: unknown }>)
         const locale = String(input.attributes.locale ?? '')
-        if (build && ctx.store.related(build, 'betaBuildLocalizations').some((l) => l.attributes.locale === locale))
+        if (
+          build &&
+          ctx.store
+            .related(build, 'betaBuildLocalizations')
+            .some((l) => l.attributes.locale === locale)
+        )
           throw new AscError(
             409,
             'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
@@ -148,15 +195,26 @@ export const testflightDomain: Domain = {
         const build = buildOf(ctx, input.relationships as Record<string, { data?: unknown }>)
         requireValid(build, 'beta review')
         if (build && ctx.store.related(build, 'betaAppReviewSubmission').length)
-          throw new AscError(409, 'STATE_ERROR', 'This build has already been submitted for beta review.')
+          throw new AscError(
+            409,
+            'STATE_ERROR',
+            'This build has already been submitted for beta review.'
+          )
         input.attributes.betaReviewState = 'WAITING_FOR_REVIEW'
         input.attributes.submittedDate = new Date(ctx.now).toISOString()
       },
       afterCreate(resource, ctx) {
         const build = buildOf(ctx, resource.relationships as Record<string, { data?: unknown }>)
-        if (build) ctx.store.update('builds', build.id, { relationships: { betaAppReviewSubmission: { type: 'betaAppReviewSubmissions', id: resource.id } } })
+        if (build)
+          ctx.store.update('builds', build.id, {
+            relationships: {
+              betaAppReviewSubmission: { type: 'betaAppReviewSubmissions', id: resource.id }
+            }
+          })
         for (const d of build ? ctx.store.related(build, 'buildBetaDetail') : [])
-          ctx.store.update('buildBetaDetails', d.id, { attributes: { externalBuildState: 'WAITING_FOR_BETA_REVIEW' } })
+          ctx.store.update('buildBetaDetails', d.id, {
+            attributes: { externalBuildState: 'WAITING_FOR_BETA_REVIEW' }
+          })
       }
     },
     buildBetaNotifications: {
@@ -166,9 +224,17 @@ export const testflightDomain: Domain = {
         requireValid(build, 'a notification')
         const detail = ctx.store.related(build, 'buildBetaDetail')[0]
         if (detail?.attributes.autoNotifyEnabled === true)
-          throw new AscError(409, 'STATE_ERROR', 'Testers are notified automatically of this build (auto-notify is on).')
+          throw new AscError(
+            409,
+            'STATE_ERROR',
+            'Testers are notified automatically of this build (auto-notify is on).'
+          )
         if (state(ctx.fake).notified.has(build.id))
-          throw new AscError(409, 'STATE_ERROR', 'Testers have already been notified of this build.')
+          throw new AscError(
+            409,
+            'STATE_ERROR',
+            'Testers have already been notified of this build.'
+          )
       },
       afterCreate(resource, ctx) {
         const build = buildOf(ctx, resource.relationships as Record<string, { data?: unknown }>)
@@ -193,9 +259,19 @@ export function seedBuild(
 ): Resource {
   const platform = o.platform ?? 'IOS'
   const pre =
-    fake.store.list('preReleaseVersions').find(
-      (p) => p.attributes.version === o.version && p.attributes.platform === platform && fake.store.relatedIds(p, 'app')[0]?.id === appId
-    ) ?? fake.store.create('preReleaseVersions', { version: o.version, platform }, { app: { type: 'apps', id: appId } })
+    fake.store
+      .list('preReleaseVersions')
+      .find(
+        (p) =>
+          p.attributes.version === o.version &&
+          p.attributes.platform === platform &&
+          fake.store.relatedIds(p, 'app')[0]?.id === appId
+      ) ??
+    fake.store.create(
+      'preReleaseVersions',
+      { version: o.version, platform },
+      { app: { type: 'apps', id: appId } }
+    )
   const build = fake.store.create(
     'builds',
     {
@@ -205,13 +281,22 @@ export function seedBuild(
       expired: false,
       usesNonExemptEncryption: o.usesNonExemptEncryption ?? null
     },
-    { app: { type: 'apps', id: appId }, preReleaseVersion: { type: 'preReleaseVersions', id: pre.id } }
+    {
+      app: { type: 'apps', id: appId },
+      preReleaseVersion: { type: 'preReleaseVersions', id: pre.id }
+    }
   )
   const detail = fake.store.create(
     'buildBetaDetails',
-    { autoNotifyEnabled: o.autoNotifyEnabled ?? false, internalBuildState: 'READY_FOR_BETA_TESTING', externalBuildState: 'READY_FOR_BETA_SUBMISSION' },
+    {
+      autoNotifyEnabled: o.autoNotifyEnabled ?? false,
+      internalBuildState: 'READY_FOR_BETA_TESTING',
+      externalBuildState: 'READY_FOR_BETA_SUBMISSION'
+    },
     { build: { type: 'builds', id: build.id } }
   )
-  fake.store.update('builds', build.id, { relationships: { buildBetaDetail: { type: 'buildBetaDetails', id: detail.id } } })
+  fake.store.update('builds', build.id, {
+    relationships: { buildBetaDetail: { type: 'buildBetaDetails', id: detail.id } }
+  })
   return build
 }
