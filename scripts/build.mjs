@@ -6,7 +6,9 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const all = readdirSync(join(root, 'src')).filter((d) => existsSync(join(root, 'src', d, 'index.ts')))
+const all = readdirSync(join(root, 'src')).filter((d) =>
+  existsSync(join(root, 'src', d, 'index.ts'))
+)
 const entries = process.argv.slice(2).length ? process.argv.slice(2) : all
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
@@ -14,8 +16,21 @@ function build(entry) {
   const out = join(root, 'dist', entry)
   rmSync(out, { recursive: true, force: true })
   return new Promise((resolve, reject) => {
-    const args = [ncc, 'build', `src/${entry}/index.ts`, '-o', `dist/${entry}`, '--license', 'licenses.txt', '--transpile-only', '--quiet']
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+    const args = [
+      ncc,
+      'build',
+      `src/${entry}/index.ts`,
+      '-o',
+      `dist/${entry}`,
+      '--license',
+      'licenses.txt',
+      '--transpile-only',
+      '--quiet'
+    ]
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`ncc failed for ${entry} (exit ${code})`))
       const kb = (statSync(join(out, 'index.js')).size / 1024).toFixed(0)

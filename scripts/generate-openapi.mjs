@@ -59,5 +59,7 @@ for (const [name, text] of Object.entries(files)) {
     console.log(`wrote ${path} (${(text.length / 1024).toFixed(0)} KiB)`)
   }
 }
-console.log(`${operations.length} operations, ${enumTable.length} enums, ${Object.keys(schemas).length} body schemas from ${spec.info.version}`)
+console.log(
+  `${operations.length} operations, ${enumTable.length} enums, ${Object.keys(schemas).length} body schemas from ${spec.info.version}`
+)
 process.exit(stale ? 1 : 0)

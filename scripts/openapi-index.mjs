@@ -22,15 +22,19 @@ export function buildIndex(spec) {
 
   function deref(node) {
     let n = node
-    while (n && n.$ref) n = n.$ref.split('/').slice(1).reduce((o, k) => o[k], spec)
+    while (n && n.$ref)
+      n = n.$ref
+        .split('/')
+        .slice(1)
+        .reduce((o, k) => o[k], spec)
     return n
   }
 
   function param(p) {
     const schema = deref(p.schema) ?? {}
     const out = { n: p.name }
-    const item = schema.type === 'array' ? deref(schema.items) ?? {} : schema
-    out.t = schema.type === 'array' ? 'list' : item.type ?? 'string'
+    const item = schema.type === 'array' ? (deref(schema.items) ?? {}) : schema
+    out.t = schema.type === 'array' ? 'list' : (item.type ?? 'string')
     if (schema.type === 'array') out.i = item.type ?? 'string'
     if (item.enum) out.e = enumId(item.enum)
     if (schema.maximum !== undefined) out.max = schema.maximum

@@ -155,6 +155,7 @@ describe('distribute-to-testflight: upload', () => {
     expect(first.stdout).toMatch(/HTTP 503; retrying/)
     expect(uploadedFiles(w.fake)[0].bytes?.equals(bytes)).toBe(true)
     expect(first.outputs['build-number']).toBe('7')
+    expect(first.outputs.platform).toBe('ios')
 
     w.fake.clearLog()
     const again = await distribute(w.fake, { 'ipa-path': path })
@@ -204,6 +205,7 @@ describe('distribute-to-testflight: upload', () => {
       'app-id': mac.id,
       version: '2.0',
       'build-number': '9',
+      platform: 'macos',
       'processing-state': 'VALID'
     })
     const upload = w.fake.store.list('buildUploads')[0]

@@ -228,6 +228,11 @@ describe('sync-profiles, run as a runner runs it', () => {
 
     // Outputs per the contract.
     const profiles = JSON.parse(run.outputs.profiles) as OutputProfile[]
+    // The first profile's fields are outputs of their own too.
+    expect(run.outputs.uuid).toBe(profiles[0].uuid)
+    expect(run.outputs.name).toBe(profiles[0].name)
+    expect(run.outputs.path).toBe(profiles[0].path)
+    expect(run.outputs['profile-type']).toBe(profiles[0]['profile-type'])
     expect(profiles.map((p) => p['bundle-id']).sort()).toEqual([
       'com.example.app',
       'com.example.healthy',

@@ -151,9 +151,15 @@ describe('sync-profiles settings', () => {
     expect([...inputs.names].sort()).toEqual(Object.keys(action.inputs).sort())
     expect(action.runs).toEqual({ using: 'node24', main: '../../dist/sync-profiles/index.js' })
     expect(Object.keys(action.outputs).sort()).toEqual([
+      'bundle-id',
       'created-count',
+      'expiration-date',
+      'name',
+      'path',
+      'profile-type',
       'profiles',
-      'renewed-count'
+      'renewed-count',
+      'uuid'
     ])
     for (const [name, input] of Object.entries({ ...action.inputs, ...action.outputs }))
       expect([name, input.description]).toEqual([name, expect.any(String)])

@@ -31562,6 +31562,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  * one `::error::` line:
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
+ * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class ConfigurationError extends Error {
@@ -31571,6 +31572,16 @@ class ConfigurationError extends Error {
         super(input && !message.includes(`'${input}'`) ? `Input '${input}': ${message}` : message);
         this.name = 'ConfigurationError';
         this.input = input;
+    }
+}
+/**
+ * App Store Connect finished something in a failed state that no input can fix by itself (a build
+ * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
+ */
+class OperationFailedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'OperationFailedError';
     }
 }
 /** An operation that did not finish in time (processing waits, upload states). */
@@ -33117,7 +33128,7 @@ async function runAction(action, main) {
 function failureMessage(action, error) {
     if (error instanceof ConfigurationError || error instanceof ApiError)
         return error.message;
-    if (error instanceof TimeoutError)
+    if (error instanceof TimeoutError || error instanceof OperationFailedError)
         return error.message;
     return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
         `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);

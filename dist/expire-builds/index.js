@@ -31556,6 +31556,7 @@ function getIDToken(aud) {
  * one `::error::` line:
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
+ * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class ConfigurationError extends Error {
@@ -31565,6 +31566,16 @@ class ConfigurationError extends Error {
         super(input && !message.includes(`'${input}'`) ? `Input '${input}': ${message}` : message);
         this.name = 'ConfigurationError';
         this.input = input;
+    }
+}
+/**
+ * App Store Connect finished something in a failed state that no input can fix by itself (a build
+ * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
+ */
+class OperationFailedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'OperationFailedError';
     }
 }
 /** An operation that did not finish in time (processing waits, upload states). */
@@ -31704,7 +31715,7 @@ async function runAction(action, main) {
 function failureMessage(action, error) {
     if (error instanceof ConfigurationError || error instanceof ApiError)
         return error.message;
-    if (error instanceof TimeoutError)
+    if (error instanceof TimeoutError || error instanceof OperationFailedError)
         return error.message;
     return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
         `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
@@ -33758,8 +33769,15 @@ async function findApp(client, by) {
     const exact = data.find((a) => a.attributes?.bundleId === bundleId);
     if (exact)
         return toApp(exact);
-    const others = data.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; similar: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+    // Not found: one more read (on this failure path only) so the error can name what there is.
+    const visible = data.length
+        ? data
+        : (await client.get('/v1/apps', {
+            'fields[apps]': ['bundleId'],
+            limit: 200
+        })).data;
+    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
+    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
 ;// CONCATENATED MODULE: ./src/expire-builds/settings.ts

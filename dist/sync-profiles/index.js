@@ -31908,6 +31908,7 @@ var core = __nccwpck_require__(3838);
  * one `::error::` line:
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
+ * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class errors_ConfigurationError extends Error {
@@ -31917,6 +31918,16 @@ class errors_ConfigurationError extends Error {
         super(input && !message.includes(`'${input}'`) ? `Input '${input}': ${message}` : message);
         this.name = 'ConfigurationError';
         this.input = input;
+    }
+}
+/**
+ * App Store Connect finished something in a failed state that no input can fix by itself (a build
+ * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
+ */
+class OperationFailedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'OperationFailedError';
     }
 }
 /** An operation that did not finish in time (processing waits, upload states). */
@@ -33463,7 +33474,7 @@ async function runAction(action, main) {
 function failureMessage(action, error) {
     if (error instanceof errors_ConfigurationError || error instanceof errors_ApiError)
         return error.message;
-    if (error instanceof TimeoutError)
+    if (error instanceof TimeoutError || error instanceof OperationFailedError)
         return error.message;
     return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
         `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
@@ -34251,6 +34262,18 @@ function profileOutputs(outcomes, paths) {
         path: paths.get(o.profile.uuid) ?? ''
     }));
 }
+/**
+ * The step's outputs: `profiles` with every profile, and each field of the first one as an output
+ * of its own (`uuid`, `name`, `path`, …), handy when a job syncs one profile.
+ */
+function stepOutputs(profiles, counts) {
+    return {
+        ...(profiles[0] ?? {}),
+        profiles,
+        'created-count': counts.created,
+        'renewed-count': counts.renewed
+    };
+}
 function summarize(outcomes, f) {
     const s = new Summary().heading(`Provisioning profiles${f.dryRun ? ' (dry run: nothing changed)' : ''}`);
     s.facts([
@@ -34943,8 +34966,15 @@ async function findApp(client, by) {
     const exact = data.find((a) => a.attributes?.bundleId === bundleId);
     if (exact)
         return toApp(exact);
-    const others = data.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; similar: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+    // Not found: one more read (on this failure path only) so the error can name what there is.
+    const visible = data.length
+        ? data
+        : (await client.get('/v1/apps', {
+            'fields[apps]': ['bundleId'],
+            limit: 200
+        })).data;
+    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
+    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/settings.ts
@@ -35260,7 +35290,7 @@ async function run() {
                     ...p,
                     path: paths.get(p.uuid) ?? ''
                 }));
-                setOutputs({ profiles, 'created-count': 0, 'renewed-count': 0 });
+                setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }));
                 core/* info */.pq(`Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`);
                 await summarizeCached(hit.key, profiles).write();
                 return;
@@ -35290,7 +35320,7 @@ async function run() {
         }
         const profiles = profileOutputs(outcomes, paths);
         const counts = count(plan.decisions);
-        setOutputs({ profiles, 'created-count': counts.created, 'renewed-count': counts.renewed });
+        setOutputs(stepOutputs(profiles, counts));
         // In restore mode an unavailable service was already reported; save mode reports it itself.
         if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
             const cached = outcomes.flatMap((o) => o.profile?.content

@@ -8,7 +8,7 @@ import {
   type Resource
 } from '../shared/asc/types.js'
 import type { components } from '../shared/asc/generated/openapi-types.js'
-import { ConfigurationError, TimeoutError } from '../shared/errors.js'
+import { ConfigurationError, OperationFailedError, TimeoutError } from '../shared/errors.js'
 import { formatDuration } from '../shared/duration.js'
 import type { Platform } from './settings.js'
 
@@ -235,7 +235,7 @@ export async function waitForBuild(
         const reasons = build.uploadErrors.length
           ? ` Apple says: ${build.uploadErrors.join('; ')}.`
           : ''
-        throw new ConfigurationError(
+        throw new OperationFailedError(
           `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
         )
       }

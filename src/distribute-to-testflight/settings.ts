@@ -5,6 +5,11 @@ import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/c
 
 export type Platform = 'IOS' | 'MAC_OS' | 'TV_OS' | 'VISION_OS'
 
+/** `IOS` -> `ios`: the spelling the platform inputs take, for outputs other steps feed back in. */
+export function platformInputName(platform: Platform): string {
+  return Object.keys(PLATFORM_INPUTS).find((k) => PLATFORM_INPUTS[k] === platform) ?? platform
+}
+
 export const PLATFORM_INPUTS: Record<string, Platform> = {
   ios: 'IOS',
   macos: 'MAC_OS',

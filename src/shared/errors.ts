@@ -3,6 +3,7 @@
  * one `::error::` line:
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
+ * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 export class ConfigurationError extends Error {
@@ -13,6 +14,17 @@ export class ConfigurationError extends Error {
     super(input && !message.includes(`'${input}'`) ? `Input '${input}': ${message}` : message)
     this.name = 'ConfigurationError'
     this.input = input
+  }
+}
+
+/**
+ * App Store Connect finished something in a failed state that no input can fix by itself (a build
+ * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
+ */
+export class OperationFailedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'OperationFailedError'
   }
 }
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { ConfigurationError, TimeoutError, errorMessage } from './errors.js'
+import { ConfigurationError, OperationFailedError, TimeoutError, errorMessage } from './errors.js'
 import { ApiError } from './asc/errors.js'
 import { redact } from './redact.js'
 
@@ -19,7 +19,7 @@ export async function runAction(action: string, main: () => Promise<void>): Prom
 
 export function failureMessage(action: string, error: unknown): string {
   if (error instanceof ConfigurationError || error instanceof ApiError) return error.message
-  if (error instanceof TimeoutError) return error.message
+  if (error instanceof TimeoutError || error instanceof OperationFailedError) return error.message
   return (
     `${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
     `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`

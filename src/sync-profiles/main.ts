@@ -13,7 +13,7 @@ import { readDevicesFile } from './devices-file.js'
 import { installFolders, writeProfiles } from './files.js'
 import { count } from './plan.js'
 import { AscProvisioningApi } from './provisioning-api.js'
-import { planLine, profileOutputs, summarize, summarizeCached } from './report.js'
+import { planLine, profileOutputs, stepOutputs, summarize, summarizeCached } from './report.js'
 import { readSettings } from './settings.js'
 import {
   applyPlan,
@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
           ...p,
           path: paths.get(p.uuid) ?? ''
         }))
-        setOutputs({ profiles, 'created-count': 0, 'renewed-count': 0 })
+        setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }))
         core.info(
           `Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`
         )
@@ -88,7 +88,7 @@ export async function run(): Promise<void> {
 
     const profiles = profileOutputs(outcomes, paths)
     const counts = count(plan.decisions)
-    setOutputs({ profiles, 'created-count': counts.created, 'renewed-count': counts.renewed })
+    setOutputs(stepOutputs(profiles, counts))
     // In restore mode an unavailable service was already reported; save mode reports it itself.
     if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
       const cached: CachedProfile[] = outcomes.flatMap((o) =>

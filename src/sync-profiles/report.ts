@@ -32,6 +32,22 @@ export function profileOutputs(outcomes: Outcome[], paths: Map<string, string>):
     }))
 }
 
+/**
+ * The step's outputs: `profiles` with every profile, and each field of the first one as an output
+ * of its own (`uuid`, `name`, `path`, …), handy when a job syncs one profile.
+ */
+export function stepOutputs(
+  profiles: ProfileOutput[],
+  counts: { created: number; renewed: number }
+): Record<string, unknown> {
+  return {
+    ...(profiles[0] ?? {}),
+    profiles,
+    'created-count': counts.created,
+    'renewed-count': counts.renewed
+  }
+}
+
 export interface ReportFacts {
   dryRun: boolean
   registered: DeviceInfo[]

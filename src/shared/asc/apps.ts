@@ -59,9 +59,18 @@ export async function findApp(
   })
   const exact = data.find((a) => a.attributes?.bundleId === bundleId)
   if (exact) return toApp(exact)
-  const others = data.map((a) => a.attributes?.bundleId ?? '').filter(Boolean)
+  // Not found: one more read (on this failure path only) so the error can name what there is.
+  const visible = data.length
+    ? data
+    : (
+        await client.get<Document<AppResource[]>>('/v1/apps', {
+          'fields[apps]': ['bundleId'],
+          limit: 200
+        })
+      ).data
+  const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean)
   throw new ConfigurationError(
-    `no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; similar: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`,
+    `no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`,
     'bundle-id'
   )
 }
