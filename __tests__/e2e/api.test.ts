@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
 import { salesReportGzip } from '../fake-asc/domains/reports.js'
-import { expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
 
 let fake: FakeAsc
 
@@ -20,15 +20,7 @@ beforeAll(async () => {
 })
 afterAll(() => fake.close())
 
-function auth(kind: 'team' | 'individual' = 'team') {
-  const key = fake.keys[kind]
-  return {
-    'key-id': key.keyId,
-    'issuer-id': key.issuerId ?? '',
-    'private-key': key.privateKey,
-    'api-base-url': fake.url
-  }
-}
+const auth = (kind: 'team' | 'individual' = 'team') => connectionInputs(fake, kind)
 
 async function api(
   inputs: Record<string, string>,

@@ -7,7 +7,7 @@ import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
 import { scriptProcessing, seedBuild, notifiedBuilds } from '../fake-asc/domains/testflight.js'
 import { buildUploadSettings, uploadedFiles } from '../fake-asc/domains/build-uploads.js'
 import { ipaBytes, pkgBytes, writeIpa } from '../fixtures/testflight.js'
-import { expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
 
 const ENTRY = 'distribute-to-testflight'
 let fake: FakeAsc | undefined
@@ -60,15 +60,7 @@ async function world(): Promise<World> {
   return { fake, appId: app.id, groups, testers }
 }
 
-function auth(f: FakeAsc) {
-  const key = f.keys.team
-  return {
-    'key-id': key.keyId,
-    'issuer-id': key.issuerId ?? '',
-    'private-key': key.privateKey,
-    'api-base-url': f.url
-  }
-}
+const auth = (f: FakeAsc) => connectionInputs(f)
 
 async function distribute(f: FakeAsc, inputs: Record<string, string>): Promise<ActionRun> {
   const run = await runBundle(

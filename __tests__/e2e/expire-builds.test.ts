@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
-import { expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
 import { seedHistory, type SeededBuild, type SeededHistory } from './expire-builds.seed.js'
 
 const DAY = 86_400_000
@@ -16,15 +16,7 @@ async function seeded(count = 400): Promise<{ fake: FakeAsc; history: SeededHist
   return { fake, history: seedHistory(fake.store, { count }) }
 }
 
-function auth(f: FakeAsc) {
-  const key = f.keys.team
-  return {
-    'key-id': key.keyId,
-    'issuer-id': key.issuerId ?? '',
-    'private-key': key.privateKey,
-    'api-base-url': f.url
-  }
-}
+const auth = (f: FakeAsc) => connectionInputs(f)
 
 async function expireBuilds(f: FakeAsc, inputs: Record<string, string>): Promise<ActionRun> {
   const run = await runBundle('expire-builds', { ...auth(f), ...inputs })

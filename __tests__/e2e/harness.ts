@@ -172,3 +172,20 @@ export function expectNoSecrets(run: ActionRun, privateKeyPem: string): void {
   const jwt = JWT.exec(text)
   if (jwt) throw new Error(`A token was printed: ${jwt[0].slice(0, 12)}…`)
 }
+
+/** The shared connection inputs for a key of the fake App Store Connect. */
+export function connectionInputs(
+  fake: {
+    url: string
+    keys: Record<'team' | 'individual', { keyId: string; issuerId?: string; privateKey: string }>
+  },
+  kind: 'team' | 'individual' = 'team'
+): Record<string, string> {
+  const key = fake.keys[kind]
+  return {
+    'key-id': key.keyId,
+    'issuer-id': key.issuerId ?? '',
+    'private-key': key.privateKey,
+    'api-base-url': fake.url
+  }
+}

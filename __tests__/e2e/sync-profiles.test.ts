@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
 import { seedProfile } from '../fake-asc/domains/provisioning.js'
 import type { Resource } from '../fake-asc/store.js'
-import { expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
 
 const DAY = 86_400_000
 const iso = (days: number) => new Date(Date.now() + days * DAY).toISOString()
@@ -22,15 +22,7 @@ afterEach(async () => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true })
 })
 
-function auth(kind: 'team' | 'individual' = 'team') {
-  const key = fake.keys[kind]
-  return {
-    'key-id': key.keyId,
-    'issuer-id': key.issuerId ?? '',
-    'private-key': key.privateKey,
-    'api-base-url': fake.url
-  }
-}
+const auth = (kind: 'team' | 'individual' = 'team') => connectionInputs(fake, kind)
 
 async function sync(
   inputs: Record<string, string>,
