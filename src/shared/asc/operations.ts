@@ -1,5 +1,5 @@
-import indexJson from './generated/operations.json'
-import schemasJson from './generated/schemas.json'
+import indexJson from './generated/operations.json' with { type: 'json' }
+import schemasJson from './generated/schemas.json' with { type: 'json' }
 import type { OperationIndex, SchemaMap } from './openapi/validate.js'
 
 /**
