@@ -502,6 +502,28 @@ describe('distribute-to-testflight: configuration', () => {
     expect(run.outputs['upload-id']).toBe(w.fake.store.list('buildUploads')[0].id)
   })
 
+  it('takes What to Test from the pushed commit when asked', async () => {
+    const w = await world()
+    seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '303' })
+    const eventPath = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+    writeFileSync(eventPath, JSON.stringify({ head_commit: { message: 'Fix the login crash' } }))
+    const run = await runBundle(
+      ENTRY,
+      {
+        ...auth(w.fake),
+        'app-id': w.appId,
+        'build-number': '303',
+        'what-to-test-from-commit': 'true'
+      },
+      { env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath } }
+    )
+    expect(run.errors).toEqual([])
+    expect(localizations(w.fake, run.outputs['build-id'])).toEqual([
+      { locale: 'en-US', whatsNew: 'Fix the login crash' }
+    ])
+    expect(w.fake.violations).toEqual([])
+  })
+
   it('leaves a processing build alone with a warning when not waiting', async () => {
     const w = await world()
     const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '302' })

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { ConfigurationError } from '../shared/errors.js'
 import { Inputs } from '../shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/connection.js'
+import { notesFromEvent, workflowEvent, type EventContext } from './commit-notes.js'
 
 export type Platform = 'IOS' | 'MAC_OS' | 'TV_OS' | 'VISION_OS'
 
@@ -99,7 +100,10 @@ function readWhatToTestFile(path: string): Record<string, string> {
   return out
 }
 
-export function readSettings(inputs = new Inputs()): DistributeSettings {
+export function readSettings(
+  inputs = new Inputs(),
+  event: () => EventContext = workflowEvent
+): DistributeSettings {
   const connection = readConnectionSettings(inputs)
   const appId = inputs.optional('app-id')
   const bundleId = inputs.optional('bundle-id')
@@ -114,6 +118,7 @@ export function readSettings(inputs = new Inputs()): DistributeSettings {
   const whatToTestText = inputs.optional('what-to-test')
   const whatToTestLocale = inputs.optional('what-to-test-locale') ?? 'en-US'
   const whatToTestFile = inputs.optional('what-to-test-file')
+  const whatToTestFromCommit = inputs.boolean('what-to-test-from-commit', false)
   const groups = inputs.list('groups')
   const testers = inputs.list('testers')
   const submitForReview = inputs.boolean('submit-for-review', false)
@@ -153,6 +158,15 @@ export function readSettings(inputs = new Inputs()): DistributeSettings {
         'what-to-test'
       )
     whatToTest[whatToTestLocale] = whatToTestText
+  }
+  if (whatToTestFromCommit && whatToTest[whatToTestLocale] === undefined) {
+    const notes = notesFromEvent(event())
+    if (!notes)
+      throw new ConfigurationError(
+        'is true, but this workflow run has no commit message, pull request or release to take the notes from; give what-to-test instead.',
+        'what-to-test-from-commit'
+      )
+    whatToTest[whatToTestLocale] = notes
   }
   for (const t of testers)
     if (!EMAIL.test(t)) throw new ConfigurationError(`'${t}' is not an e-mail address.`, 'testers')
