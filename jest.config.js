@@ -6,7 +6,10 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^#shared/(.*)\\.js$': '<rootDir>/src/shared/$1',
+    '^(\\.{1,2}/.*)\\.js$': '$1'
+  },
   setupFiles: ['<rootDir>/__tests__/setup/no-network.ts', '<rootDir>/__tests__/setup/quiet-commands.ts'],
   testTimeout: 60000,
   verbose: false

@@ -57,7 +57,7 @@ describe('the project hangs together', () => {
     expect(operationIndex.operations).toHaveLength(1263)
   })
 
-  it('never reads ../shared, which a user does not have', () => {
+  it('never reads the shared folder beside the checkout, which a user does not have', () => {
     const files = [
       'package.json',
       'jest.config.js',

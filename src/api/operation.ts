@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../shared/errors.js'
+import { ConfigurationError } from '#shared/errors.js'
 import {
   matchOperation,
   parseOperationText,
@@ -8,7 +8,7 @@ import {
   type IndexedOperation,
   type OperationIndex,
   type SchemaMap
-} from '../shared/asc/openapi/validate.js'
+} from '#shared/asc/openapi/validate.js'
 
 /** An operation of Apple's document, resolved from the `operation` input. */
 export interface ResolvedOperation {

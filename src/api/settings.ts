@@ -1,7 +1,7 @@
-import { ConfigurationError } from '../shared/errors.js'
-import { Inputs } from '../shared/inputs.js'
-import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/connection.js'
-import { bodySchemas, operationIndex } from '../shared/asc/operations.js'
+import { ConfigurationError } from '#shared/errors.js'
+import { Inputs } from '#shared/inputs.js'
+import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
+import { bodySchemas, operationIndex } from '#shared/asc/operations.js'
 import {
   checkRequest,
   isPageable,

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { inflateSync } from 'node:zlib'
-import { ConfigurationError } from '../shared/errors.js'
+import { ConfigurationError } from '#shared/errors.js'
 import { parsePlist, type PlistValue } from './plist.js'
 import { ZipReader } from './zip.js'
 import type { Platform } from './settings.js'

@@ -1,4 +1,4 @@
-import type { AscClient } from '../shared/asc/client.js'
+import type { AscClient } from '#shared/asc/client.js'
 import {
   indexIncluded,
   relatedId,
@@ -6,10 +6,10 @@ import {
   type Document,
   type Query,
   type Resource
-} from '../shared/asc/types.js'
-import type { components } from '../shared/asc/generated/openapi-types.js'
-import { ConfigurationError, OperationFailedError, TimeoutError } from '../shared/errors.js'
-import { formatDuration } from '../shared/duration.js'
+} from '#shared/asc/types.js'
+import type { components } from '#shared/asc/generated/openapi-types.js'
+import { ConfigurationError, OperationFailedError, TimeoutError } from '#shared/errors.js'
+import { formatDuration } from '#shared/duration.js'
 import type { Platform } from './settings.js'
 
 type BuildAttributes = NonNullable<components['schemas']['Build']['attributes']>

@@ -1,5 +1,5 @@
-import { nearest } from '../shared/asc/apps.js'
-import { ConfigurationError } from '../shared/errors.js'
+import { nearest } from '#shared/asc/apps.js'
+import { ConfigurationError } from '#shared/errors.js'
 
 export interface BetaGroupInfo {
   id: string

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { ConfigurationError } from '../shared/errors.js'
-import { Inputs } from '../shared/inputs.js'
-import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/connection.js'
+import { ConfigurationError } from '#shared/errors.js'
+import { Inputs } from '#shared/inputs.js'
+import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 import { notesFromEvent, workflowEvent, type EventContext } from './commit-notes.js'
 
 export type Platform = 'IOS' | 'MAC_OS' | 'TV_OS' | 'VISION_OS'

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../shared/errors.js'
+import { ConfigurationError } from '#shared/errors.js'
 import type { ArchiveInfo } from './archive.js'
 import type { DistributeSettings, Platform } from './settings.js'
 

@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createHash } from 'node:crypto'
-import { mapLimit } from '../shared/concurrency.js'
+import { mapLimit } from '#shared/concurrency.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
 export interface UploadOperation {

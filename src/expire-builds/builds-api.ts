@@ -1,7 +1,7 @@
-import type { AscClient } from '../shared/asc/client.js'
-import { ApiError } from '../shared/asc/errors.js'
-import { indexIncluded, relatedId, type Document, type Resource } from '../shared/asc/types.js'
-import type { components } from '../shared/asc/generated/openapi-types.js'
+import type { AscClient } from '#shared/asc/client.js'
+import { ApiError } from '#shared/asc/errors.js'
+import { indexIncluded, relatedId, type Document, type Resource } from '#shared/asc/types.js'
+import type { components } from '#shared/asc/generated/openapi-types.js'
 import type { BuildInfo } from './plan.js'
 
 type Schemas = components['schemas']

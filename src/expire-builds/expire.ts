@@ -1,4 +1,4 @@
-import { mapLimit } from '../shared/concurrency.js'
+import { mapLimit } from '#shared/concurrency.js'
 import type { BuildsPort, ExpireOutcome } from './builds-api.js'
 import type { BuildInfo } from './plan.js'
 

@@ -1,6 +1,6 @@
-import { Summary } from '../shared/summary.js'
-import { formatDuration } from '../shared/duration.js'
-import type { App } from '../shared/asc/apps.js'
+import { Summary } from '#shared/summary.js'
+import { formatDuration } from '#shared/duration.js'
+import type { App } from '#shared/asc/apps.js'
 import type { ExpireBuildsSettings } from './settings.js'
 import { KEEP_REASONS, type BuildInfo, type KeepReason, type Plan } from './plan.js'
 

@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../shared/errors.js'
-import { Inputs } from '../shared/inputs.js'
-import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/connection.js'
+import { ConfigurationError } from '#shared/errors.js'
+import { Inputs } from '#shared/inputs.js'
+import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 
 /** The platform input's values, and Apple's names for them (`preReleaseVersion.platform`). */
 export const PLATFORMS = {

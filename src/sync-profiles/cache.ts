@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { errorMessage } from '../shared/errors.js'
+import { errorMessage } from '#shared/errors.js'
 import type { ProfileType } from './profile-types.js'
 
 /** The part of @actions/cache used here (a fake in unit tests). */

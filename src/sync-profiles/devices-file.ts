@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ConfigurationError } from '../shared/errors.js'
+import { ConfigurationError } from '#shared/errors.js'
 import type { DevicePlatform } from './profile-types.js'
 
 /** One device from the devices file. */

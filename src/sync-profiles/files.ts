@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { mapLimit } from '../shared/concurrency.js'
+import { mapLimit } from '#shared/concurrency.js'
 
 /** The folders Xcode reads profiles from: the classic one and Xcode 16's. */
 export function installFolders(home = process.env.HOME || homedir()): string[] {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { createClient } from '../shared/asc/connection.js'
-import { group, setOutputs } from '../shared/outputs.js'
-import { runAction } from '../shared/run.js'
+import { createClient } from '#shared/asc/connection.js'
+import { group, setOutputs } from '#shared/outputs.js'
+import { runAction } from '#shared/run.js'
 import {
   keyPrefix,
   loadCacheService,

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../shared/errors.js'
+import { ConfigurationError } from '#shared/errors.js'
 import { PROFILE_KINDS, defaultProfileName, type ProfileType } from './profile-types.js'
 
 /** A profile as the plan sees it. */

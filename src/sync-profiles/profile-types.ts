@@ -1,4 +1,4 @@
-import type { components } from '../shared/asc/generated/openapi-types.js'
+import type { components } from '#shared/asc/generated/openapi-types.js'
 
 /** Apple's profile types (`Profile.attributes.profileType`). */
 export type ProfileType = NonNullable<

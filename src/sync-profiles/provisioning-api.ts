@@ -1,7 +1,7 @@
-import type { AscClient } from '../shared/asc/client.js'
-import { ApiError } from '../shared/asc/errors.js'
-import { indexIncluded, relatedIds, type Document, type Resource } from '../shared/asc/types.js'
-import type { components } from '../shared/asc/generated/openapi-types.js'
+import type { AscClient } from '#shared/asc/client.js'
+import { ApiError } from '#shared/asc/errors.js'
+import { indexIncluded, relatedIds, type Document, type Resource } from '#shared/asc/types.js'
+import type { components } from '#shared/asc/generated/openapi-types.js'
 import type { ProfileInfo } from './plan.js'
 import type { CertificateType, DeviceClass, DevicePlatform, ProfileType } from './profile-types.js'
 

@@ -1,4 +1,4 @@
-import { Summary } from '../shared/summary.js'
+import { Summary } from '#shared/summary.js'
 import type { Decision } from './plan.js'
 import type { Outcome } from './sync.js'
 import type { DeviceInfo } from './provisioning-api.js'

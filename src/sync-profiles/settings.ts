@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { nearest } from '../shared/asc/apps.js'
-import { readConnectionSettings, type ConnectionSettings } from '../shared/asc/connection.js'
-import { ConfigurationError } from '../shared/errors.js'
-import { Inputs } from '../shared/inputs.js'
+import { nearest } from '#shared/asc/apps.js'
+import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
+import { ConfigurationError } from '#shared/errors.js'
+import { Inputs } from '#shared/inputs.js'
 import { PROFILE_TYPES, type ProfileType } from './profile-types.js'
 
 /** How the Actions cache is used (an addition to the contract). */

@@ -1,7 +1,7 @@
-import { nearest } from '../shared/asc/apps.js'
-import { ApiError } from '../shared/asc/errors.js'
-import { mapLimit } from '../shared/concurrency.js'
-import { ConfigurationError } from '../shared/errors.js'
+import { nearest } from '#shared/asc/apps.js'
+import { ApiError } from '#shared/asc/errors.js'
+import { mapLimit } from '#shared/concurrency.js'
+import { ConfigurationError } from '#shared/errors.js'
 import type { DeviceEntry } from './devices-file.js'
 import {
   checkPlan,
