@@ -218,6 +218,14 @@ describe('authentication', () => {
     expect(h.calls[0].headers.Accept).toBe('application/json')
   })
 
+  it('does not follow a redirect (the token would go with it)', async () => {
+    const h = harness([{ status: 302, headers: { location: 'https://elsewhere.example/v1/apps' } }])
+    await expect(h.client.get('/v1/apps')).rejects.toThrow(
+      /redirected \(302\) to https:\/\/elsewhere\.example.*not followed/
+    )
+    expect(h.calls).toHaveLength(1)
+  })
+
   it('never sends credentials to another host, even when a next link points there', async () => {
     const h = harness([
       {

@@ -33182,8 +33182,10 @@ class AscClient {
             let why;
             try {
                 const response = await this.send(method, url, options);
-                if (response.status < 400)
+                if (response.status < 300)
                     return response;
+                if (response.status < 400)
+                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
                 const { status } = response;
                 if (status === 401 && !resigned) {
                     resigned = true;
