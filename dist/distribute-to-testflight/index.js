@@ -41162,6 +41162,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+
 class TransferError extends Error {
     constructor(message) {
         super(message);
@@ -41292,8 +41293,7 @@ async function transferParts(ops, path, fileSize, options = {}) {
                         const expired = op.expiration && Date.parse(op.expiration) < Date.now();
                         throw new TransferError(`The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`);
                     }
-                    if (answer.retryAfter && /^\d+$/.test(answer.retryAfter))
-                        retryAfter = Number(answer.retryAfter) * 1000;
+                    retryAfter = retryAfterMs(answer.retryAfter ?? null);
                 }
                 catch (e) {
                     if (e instanceof TransferError)

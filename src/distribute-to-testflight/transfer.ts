@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createHash } from 'node:crypto'
+import { retryAfterMs } from '#shared/asc/client.js'
 import { mapLimit } from '#shared/concurrency.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
@@ -203,8 +204,7 @@ export async function transferParts(
               `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`
             )
           }
-          if (answer.retryAfter && /^\d+$/.test(answer.retryAfter))
-            retryAfter = Number(answer.retryAfter) * 1000
+          retryAfter = retryAfterMs(answer.retryAfter ?? null)
         } catch (e) {
           if (e instanceof TransferError) throw e
           why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
