@@ -35519,6 +35519,24 @@ function changingRequests(plan) {
         (plan.notify === 'send' ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: ./src/shared/platforms.ts
+/** The values every `platform` input takes, and Apple's names for them (`Platform` in its document). */
+const platforms_PLATFORMS = {
+    ios: 'IOS',
+    macos: 'MAC_OS',
+    tvos: 'TV_OS',
+    visionos: 'VISION_OS'
+};
+/** `MAC_OS` -> `macos`: the spelling the inputs take, for messages and outputs. */
+function platformInput(platform) {
+    return Object.keys(platforms_PLATFORMS).find((k) => platforms_PLATFORMS[k] === platform);
+}
+/** The `platform` input as Apple's name, or undefined when it is empty. */
+function readPlatform(inputs, name = 'platform') {
+    const value = inputs.enumeration(name, Object.keys(platforms_PLATFORMS));
+    return value && platforms_PLATFORMS[value];
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -40545,16 +40563,7 @@ const workflowEvent = () => github_context;
 
 
 
-/** `IOS` -> `ios`: the spelling the platform inputs take, for outputs other steps feed back in. */
-function platformInputName(platform) {
-    return Object.keys(PLATFORM_INPUTS).find((k) => PLATFORM_INPUTS[k] === platform) ?? platform;
-}
-const PLATFORM_INPUTS = {
-    ios: 'IOS',
-    macos: 'MAC_OS',
-    tvos: 'TV_OS',
-    visionos: 'VISION_OS'
-};
+
 const LOCALE = /^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 function readWhatToTestFile(path) {
@@ -40589,7 +40598,7 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     const appId = inputs.optional('app-id');
     const bundleId = inputs.optional('bundle-id');
     const ipaPath = inputs.optional('ipa-path');
-    const platformText = inputs.enumeration('platform', Object.keys(PLATFORM_INPUTS));
+    const platform = readPlatform(inputs);
     const version = inputs.optional('version');
     const buildNumber = inputs.optional('build-number');
     const waitForProcessing = inputs.boolean('wait-for-processing', true);
@@ -40640,7 +40649,7 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
         appId,
         bundleId,
         ipaPath,
-        platform: platformText ? PLATFORM_INPUTS[platformText] : undefined,
+        platform,
         version,
         buildNumber,
         waitForProcessing,
@@ -40760,12 +40769,7 @@ async function writeSummary(f) {
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/target.ts
 
-const PLATFORM_NAMES = {
-    IOS: 'ios',
-    MAC_OS: 'macos',
-    TV_OS: 'tvos',
-    VISION_OS: 'visionos'
-};
+
 /**
  * Combines the inputs with what the archive says. An input that contradicts the archive is an error
  * naming the input (uploading one thing while expecting another is always a mistake).
@@ -40790,7 +40794,7 @@ function resolveTarget(settings, archive) {
     const buildNumber = pick('build-number', settings.buildNumber, archive.buildNumber, 'build number');
     const found = archive.platform;
     if (settings.platform && found && settings.platform !== found && archive.source !== 'inputs')
-        throw new ConfigurationError(`is '${PLATFORM_NAMES[settings.platform]}' but ${archive.fileName} was built for ${PLATFORM_NAMES[found]}; leave platform empty or fix it.`, 'platform');
+        throw new ConfigurationError(`is '${platformInput(settings.platform)}' but ${archive.fileName} was built for ${platformInput(found)}; leave platform empty or fix it.`, 'platform');
     const platform = settings.platform ?? found ?? 'IOS';
     if (archive.kind === 'pkg' && (!version || !buildNumber || (!bundleId && !settings.appId)))
         throw new ConfigurationError(`could not read the version from ${archive.fileName}: set version, build-number and bundle-id (or app-id) for this .pkg.`, 'ipa-path');
@@ -41454,6 +41458,7 @@ async function uploadArchive(client, appId, archive, target, options) {
 
 
 
+
 async function run() {
     return runAction('distribute-to-testflight', async () => {
         const settings = readSettings();
@@ -41521,7 +41526,7 @@ async function run() {
             'build-id': build.id,
             version: build.version ?? target.version,
             'build-number': build.buildNumber,
-            platform: platformInputName(target.platform),
+            platform: platformInput(target.platform),
             'processing-state': build.processingState,
             'upload-id': upload?.uploadId,
             'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,

@@ -33782,22 +33782,34 @@ async function findApp(client, by) {
     throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
-;// CONCATENATED MODULE: ./src/expire-builds/settings.ts
-
-
-
-/** The platform input's values, and Apple's names for them (`preReleaseVersion.platform`). */
+;// CONCATENATED MODULE: ./src/shared/platforms.ts
+/** The values every `platform` input takes, and Apple's names for them (`Platform` in its document). */
 const PLATFORMS = {
     ios: 'IOS',
     macos: 'MAC_OS',
     tvos: 'TV_OS',
     visionos: 'VISION_OS'
 };
+/** `MAC_OS` -> `macos`: the spelling the inputs take, for messages and outputs. */
+function platformInput(platform) {
+    return Object.keys(PLATFORMS).find((k) => PLATFORMS[k] === platform);
+}
+/** The `platform` input as Apple's name, or undefined when it is empty. */
+function readPlatform(inputs, name = 'platform') {
+    const value = inputs.enumeration(name, Object.keys(PLATFORMS));
+    return value && PLATFORMS[value];
+}
+
+;// CONCATENATED MODULE: ./src/expire-builds/settings.ts
+
+
+
+
 function readSettings(inputs = new Inputs()) {
     const connection = readConnectionSettings(inputs);
     const appId = inputs.optional('app-id');
     const bundleId = inputs.optional('bundle-id');
-    const platformInput = inputs.enumeration('platform', Object.keys(PLATFORMS));
+    const platform = readPlatform(inputs);
     const version = inputs.optional('version');
     const olderThanMs = inputs.duration('older-than');
     const keepLatest = inputs.integer('keep-latest', { min: 0 });
@@ -33812,7 +33824,7 @@ function readSettings(inputs = new Inputs()) {
         connection,
         appId,
         bundleId,
-        platform: platformInput ? PLATFORMS[platformInput] : undefined,
+        platform,
         version,
         olderThanMs,
         keepLatest,

@@ -7,7 +7,8 @@ import { runAction } from '#shared/run.js'
 import { readArchive } from './archive.js'
 import { describeBuild, findBuild, waitForBuild, type BuildView } from './builds.js'
 import { changingRequests, planConfiguration } from './plan.js'
-import { platformInputName, readSettings } from './settings.js'
+import { platformInput } from '#shared/platforms.js'
+import { readSettings } from './settings.js'
 import { writeSummary } from './summary.js'
 import { resolveTarget } from './target.js'
 import { applyPlan, preflight, type ApplyResult } from './testflight.js'
@@ -100,7 +101,7 @@ export async function run(): Promise<void> {
       'build-id': build.id,
       version: build.version ?? target.version,
       'build-number': build.buildNumber,
-      platform: platformInputName(target.platform),
+      platform: platformInput(target.platform),
       'processing-state': build.processingState,
       'upload-id': upload?.uploadId,
       'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,

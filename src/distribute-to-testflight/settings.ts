@@ -2,21 +2,10 @@ import { readFileSync } from 'node:fs'
 import { ConfigurationError } from '#shared/errors.js'
 import { Inputs } from '#shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
+import { readPlatform, type ApplePlatform } from '#shared/platforms.js'
 import { notesFromEvent, workflowEvent, type EventContext } from './commit-notes.js'
 
-export type Platform = 'IOS' | 'MAC_OS' | 'TV_OS' | 'VISION_OS'
-
-/** `IOS` -> `ios`: the spelling the platform inputs take, for outputs other steps feed back in. */
-export function platformInputName(platform: Platform): string {
-  return Object.keys(PLATFORM_INPUTS).find((k) => PLATFORM_INPUTS[k] === platform) ?? platform
-}
-
-export const PLATFORM_INPUTS: Record<string, Platform> = {
-  ios: 'IOS',
-  macos: 'MAC_OS',
-  tvos: 'TV_OS',
-  visionos: 'VISION_OS'
-}
+export type Platform = ApplePlatform
 
 export interface DistributeSettings {
   connection: ConnectionSettings
@@ -108,7 +97,7 @@ export function readSettings(
   const appId = inputs.optional('app-id')
   const bundleId = inputs.optional('bundle-id')
   const ipaPath = inputs.optional('ipa-path')
-  const platformText = inputs.enumeration('platform', Object.keys(PLATFORM_INPUTS))
+  const platform = readPlatform(inputs)
   const version = inputs.optional('version')
   const buildNumber = inputs.optional('build-number')
   const waitForProcessing = inputs.boolean('wait-for-processing', true)
@@ -181,7 +170,7 @@ export function readSettings(
     appId,
     bundleId,
     ipaPath,
-    platform: platformText ? PLATFORM_INPUTS[platformText] : undefined,
+    platform,
     version,
     buildNumber,
     waitForProcessing,

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '#shared/errors.js'
 import type { ArchiveInfo } from './archive.js'
 import type { DistributeSettings, Platform } from './settings.js'
+import { platformInput } from '#shared/platforms.js'
 
 /** The build this run is about: which app, and which version, build number and platform. */
 export interface Target {
@@ -10,13 +11,6 @@ export interface Target {
   version?: string
   buildNumber: string
   platform: Platform
-}
-
-const PLATFORM_NAMES: Record<Platform, string> = {
-  IOS: 'ios',
-  MAC_OS: 'macos',
-  TV_OS: 'tvos',
-  VISION_OS: 'visionos'
 }
 
 /**
@@ -57,7 +51,7 @@ export function resolveTarget(settings: DistributeSettings, archive?: ArchiveInf
   const found = archive.platform
   if (settings.platform && found && settings.platform !== found && archive.source !== 'inputs')
     throw new ConfigurationError(
-      `is '${PLATFORM_NAMES[settings.platform]}' but ${archive.fileName} was built for ${PLATFORM_NAMES[found]}; leave platform empty or fix it.`,
+      `is '${platformInput(settings.platform)}' but ${archive.fileName} was built for ${platformInput(found)}; leave platform empty or fix it.`,
       'platform'
     )
   const platform = settings.platform ?? found ?? 'IOS'

@@ -1,17 +1,7 @@
 import { ConfigurationError } from '#shared/errors.js'
 import { Inputs } from '#shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
-
-/** The platform input's values, and Apple's names for them (`preReleaseVersion.platform`). */
-export const PLATFORMS = {
-  ios: 'IOS',
-  macos: 'MAC_OS',
-  tvos: 'TV_OS',
-  visionos: 'VISION_OS'
-} as const
-
-export type PlatformInput = keyof typeof PLATFORMS
-export type ApplePlatform = (typeof PLATFORMS)[PlatformInput]
+import { readPlatform, type ApplePlatform } from '#shared/platforms.js'
 
 /** What expire-builds does, read from its inputs (actions/expire-builds/action.yml). */
 export interface ExpireBuildsSettings {
@@ -40,7 +30,7 @@ export function readSettings(inputs = new Inputs()): ExpireBuildsSettings {
   const connection = readConnectionSettings(inputs)
   const appId = inputs.optional('app-id')
   const bundleId = inputs.optional('bundle-id')
-  const platformInput = inputs.enumeration('platform', Object.keys(PLATFORMS) as PlatformInput[])
+  const platform = readPlatform(inputs)
   const version = inputs.optional('version')
   const olderThanMs = inputs.duration('older-than')
   const keepLatest = inputs.integer('keep-latest', { min: 0 })
@@ -62,7 +52,7 @@ export function readSettings(inputs = new Inputs()): ExpireBuildsSettings {
     connection,
     appId,
     bundleId,
-    platform: platformInput ? PLATFORMS[platformInput] : undefined,
+    platform,
     version,
     olderThanMs,
     keepLatest,
