@@ -54,6 +54,14 @@ export function titleFor(code: string): string {
  * An error a route or hook throws to answer with Apple's error document, e.g.
  * `throw new AscError(409, 'ENTITY_ERROR.ATTRIBUTE.INVALID', 'The name is taken', { pointer: '/data/attributes/name' })`.
  */
+/** Where an error points and what it adds to Apple's error item. */
+export interface ErrorDetails {
+  pointer?: string
+  parameter?: string
+  title?: string
+  meta?: Record<string, unknown>
+}
+
 export class AscError extends Error {
   readonly status: number
   readonly errors: AscErrorItem[]
@@ -63,14 +71,7 @@ export class AscError extends Error {
     status: number,
     code: string,
     detail: string,
-    extra: {
-      pointer?: string
-      parameter?: string
-      title?: string
-      meta?: Record<string, unknown>
-      headers?: Record<string, string>
-      more?: AscErrorItem[]
-    } = {}
+    extra: ErrorDetails & { headers?: Record<string, string>; more?: AscErrorItem[] } = {}
   ) {
     super(`${status} ${code}: ${detail}`)
     this.status = status
@@ -84,12 +85,7 @@ export function errorItem(
   status: number,
   code: string,
   detail: string,
-  extra: {
-    pointer?: string
-    parameter?: string
-    title?: string
-    meta?: Record<string, unknown>
-  } = {}
+  extra: ErrorDetails = {}
 ): AscErrorItem {
   const item: AscErrorItem = {
     id: randomUUID(),

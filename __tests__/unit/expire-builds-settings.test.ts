@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { Inputs } from '../../src/shared/inputs.js'
-import { ConfigurationError } from '../../src/shared/errors.js'
+import { configurationError } from '../support/configuration-error.js'
 import { readSettings } from '../../src/expire-builds/settings.js'
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -23,15 +23,7 @@ function read(values: Record<string, string>) {
   return { settings: readSettings(inputs), inputs }
 }
 
-function failure(values: Record<string, string>): ConfigurationError {
-  try {
-    read(values)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigurationError)
-    return e as ConfigurationError
-  }
-  throw new Error('readSettings accepted bad input')
-}
+const failure = (values: Record<string, string>) => configurationError(() => read(values))
 
 describe('expire-builds settings', () => {
   it('reads every input', () => {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { Inputs } from '../../src/shared/inputs.js'
 import { parseDuration, formatDuration } from '../../src/shared/duration.js'
-import { ConfigurationError } from '../../src/shared/errors.js'
+import { configurationError } from '../support/configuration-error.js'
 
 const inputs = (values: Record<string, string>, env: Record<string, string> = {}) =>
   new Inputs((name) => values[name], env)
 
-function errorOf(fn: () => unknown): ConfigurationError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ConfigurationError) return e
-    throw e
-  }
-  throw new Error('expected a ConfigurationError')
-}
+const errorOf = configurationError
 
 describe('Inputs', () => {
   it('trims, treats blank as unset, and falls back to the environment (an input wins)', () => {

@@ -4,8 +4,8 @@ import { parse } from 'yaml'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Inputs } from '../../src/shared/inputs.js'
-import { ConfigurationError } from '../../src/shared/errors.js'
 import { readSettings } from '../../src/sync-profiles/settings.js'
+import { configurationError } from '../support/configuration-error.js'
 import { ROOT } from '../e2e/harness.js'
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -28,15 +28,7 @@ function read(
   return { settings: readSettings(inputs, env), inputs }
 }
 
-function failure(values: Record<string, string>): ConfigurationError {
-  try {
-    read(values)
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigurationError)
-    return e as ConfigurationError
-  }
-  throw new Error('readSettings accepted bad input')
-}
+const failure = (values: Record<string, string>) => configurationError(() => read(values))
 
 describe('sync-profiles settings', () => {
   it('reads every input', () => {
