@@ -2,9 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
-import { salesReportGzip } from '../fake-asc/domains/reports.js'
-import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { startFakeAsc, type FakeAsc } from '../../tools/fake-asc/index.js'
+import { salesReportGzip } from '../../tools/fake-asc/domains/reports.js'
+import {
+  connectionInputs,
+  expectNoSecrets,
+  runBundle,
+  type ActionRun
+} from '../../tools/e2e-harness.js'
 
 let fake: FakeAsc
 

@@ -3,11 +3,20 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
-import { scriptProcessing, seedBuild, notifiedBuilds } from '../fake-asc/domains/testflight.js'
-import { buildUploadSettings, uploadedFiles } from '../fake-asc/domains/build-uploads.js'
-import { ipaBytes, pkgBytes, writeIpa } from '../fixtures/testflight.js'
-import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { startFakeAsc, type FakeAsc } from '../../tools/fake-asc/index.js'
+import {
+  scriptProcessing,
+  seedBuild,
+  notifiedBuilds
+} from '../../tools/fake-asc/domains/testflight.js'
+import { buildUploadSettings, uploadedFiles } from '../../tools/fake-asc/domains/build-uploads.js'
+import { ipaBytes, pkgBytes, writeIpa } from '../../tools/fixtures/testflight.js'
+import {
+  connectionInputs,
+  expectNoSecrets,
+  runBundle,
+  type ActionRun
+} from '../../tools/e2e-harness.js'
 
 const ENTRY = 'distribute-to-testflight'
 let fake: FakeAsc | undefined

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
-import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
-import { seedHistory, type SeededBuild, type SeededHistory } from './expire-builds.seed.js'
+import { startFakeAsc, type FakeAsc } from '../../tools/fake-asc/index.js'
+import {
+  connectionInputs,
+  expectNoSecrets,
+  runBundle,
+  type ActionRun
+} from '../../tools/e2e-harness.js'
+import {
+  seedHistory,
+  type SeededBuild,
+  type SeededHistory
+} from '../../tools/seeds/expire-builds.js'
 
 const DAY = 86_400_000
 let fake: FakeAsc | undefined

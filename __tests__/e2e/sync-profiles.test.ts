@@ -2,10 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { startFakeAsc, type FakeAsc } from '../fake-asc/index.js'
-import { seedProfile } from '../fake-asc/domains/provisioning.js'
-import type { Resource } from '../fake-asc/store.js'
-import { connectionInputs, expectNoSecrets, runBundle, type ActionRun } from './harness.js'
+import { startFakeAsc, type FakeAsc } from '../../tools/fake-asc/index.js'
+import { seedProfile } from '../../tools/fake-asc/domains/provisioning.js'
+import type { Resource } from '../../tools/fake-asc/store.js'
+import {
+  connectionInputs,
+  expectNoSecrets,
+  runBundle,
+  type ActionRun
+} from '../../tools/e2e-harness.js'
 
 const DAY = 86_400_000
 const iso = (days: number) => new Date(Date.now() + days * DAY).toISOString()

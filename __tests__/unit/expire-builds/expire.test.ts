@@ -1,0 +1,247 @@
+import { describe, expect, it } from '@jest/globals'
+import { AscClient, type Logger } from '../../../src/shared/asc/client.js'
+import { ApiError } from '../../../src/shared/asc/errors.js'
+import {
+  AscBuilds,
+  type BuildListing,
+  type BuildsPort,
+  type ExpireOutcome
+} from '../../../src/expire-builds/builds-api.js'
+import { expireAll } from '../../../src/expire-builds/expire.js'
+import type { BuildInfo } from '../../../src/expire-builds/plan.js'
+
+const builds: BuildInfo[] = Array.from({ length: 30 }, (_, i) => ({
+  id: `b${i}`,
+  buildNumber: String(i),
+  expired: false,
+  processingState: 'VALID'
+}))
+
+/** A port whose expire() takes a tick, counting how many run at once. */
+class CountingPort implements BuildsPort {
+  inFlight = 0
+  peak = 0
+  calls: string[] = []
+  constructor(private readonly outcome: (id: string) => ExpireOutcome | Error = () => 'expired') {}
+  list(): Promise<BuildListing> {
+    throw new Error('not used')
+  }
+  existing(): Promise<string[]> {
+    throw new Error('not used')
+  }
+  async expire(id: string): Promise<ExpireOutcome> {
+    this.calls.push(id)
+    this.inFlight++
+    this.peak = Math.max(this.peak, this.inFlight)
+    await new Promise((r) => setTimeout(r, 2))
+    this.inFlight--
+    const o = this.outcome(id)
+    if (o instanceof Error) throw o
+    return o
+  }
+}
+
+describe('expireAll', () => {
+  it('expires every build with at most 8 in flight, keeping plan order', async () => {
+    const port = new CountingPort((id) => (id === 'b3' ? 'already-expired' : 'expired'))
+    const result = await expireAll(port, builds)
+    expect(port.peak).toBe(8)
+    expect(result.failure).toBeUndefined()
+    expect(result.done.map((d) => d.build.id)).toEqual(builds.map((b) => b.id))
+    expect(result.done[3].outcome).toBe('already-expired')
+  })
+
+  it('stops starting new work at the first failure and reports what was done', async () => {
+    const boom = new Error('refused')
+    const port = new CountingPort((id) => (id === 'b10' ? boom : 'expired'))
+    const result = await expireAll(port, builds)
+    expect(result.failure).toEqual({ build: builds[10], error: boom })
+    expect(port.calls.length).toBeLessThan(builds.length)
+    expect(result.done.map((d) => d.build.id)).not.toContain('b10')
+    expect(result.done.length).toBe(port.calls.length - 1)
+  })
+})
+
+const quiet: Logger = { debug: () => {}, info: () => {}, warning: () => {} }
+
+/** AscBuilds over a scripted fetch: each call answered by `answer(method, url, body)`. */
+function scripted(answer: (method: string, url: URL, body: unknown) => [number, unknown]) {
+  const seen: Array<{ method: string; url: URL; body: unknown }> = []
+  const fetch = (async (input: URL, init: RequestInit) => {
+    const body = init.body ? JSON.parse(String(init.body)) : undefined
+    seen.push({ method: init.method ?? 'GET', url: input, body })
+    const [status, json] = answer(init.method ?? 'GET', input, body)
+    return new Response(JSON.stringify(json), {
+      status,
+      headers: { 'content-type': 'application/json' }
+    })
+  }) as typeof globalThis.fetch
+  const client = new AscClient({
+    baseUrl: 'https://api.example.test',
+    tokens: { token: async () => 'token', invalidate: () => {} },
+    fetch,
+    logger: quiet,
+    sleep: async () => {}
+  })
+  return { port: new AscBuilds(client), seen }
+}
+
+const stateError = {
+  errors: [{ status: '409', code: 'STATE_ERROR', title: 'Invalid state', detail: 'cannot' }]
+}
+
+describe('AscBuilds.expire', () => {
+  it('sends exactly the documented body', async () => {
+    const { port, seen } = scripted(() => [
+      200,
+      { data: { type: 'builds', id: 'b1', attributes: { expired: true } } }
+    ])
+    await expect(port.expire('b1')).resolves.toBe('expired')
+    expect(seen).toHaveLength(1)
+    expect(seen[0].method).toBe('PATCH')
+    expect(seen[0].url.pathname).toBe('/v1/builds/b1')
+    expect(seen[0].body).toEqual({
+      data: { type: 'builds', id: 'b1', attributes: { expired: true } }
+    })
+  })
+
+  it('counts a 409 on a build that reads as expired as done', async () => {
+    const { port, seen } = scripted((method) =>
+      method === 'PATCH'
+        ? [409, stateError]
+        : [200, { data: { type: 'builds', id: 'b1', attributes: { expired: true } } }]
+    )
+    await expect(port.expire('b1')).resolves.toBe('already-expired')
+    expect(seen.map((s) => s.method)).toEqual(['PATCH', 'GET'])
+  })
+
+  it('fails on a 409 when the build is not expired', async () => {
+    const { port } = scripted((method) =>
+      method === 'PATCH'
+        ? [409, stateError]
+        : [200, { data: { type: 'builds', id: 'b1', attributes: { expired: false } } }]
+    )
+    await expect(port.expire('b1')).rejects.toBeInstanceOf(ApiError)
+  })
+
+  it('retries a 503 and then succeeds', async () => {
+    let n = 0
+    const { port, seen } = scripted(() =>
+      n++ === 0
+        ? [503, { errors: [] }]
+        : [200, { data: { type: 'builds', id: 'b1', attributes: { expired: true } } }]
+    )
+    await expect(port.expire('b1')).resolves.toBe('expired')
+    expect(seen.map((s) => s.method)).toEqual(['PATCH', 'PATCH'])
+  })
+})
+
+describe('AscBuilds.list', () => {
+  it('lists once with the server filters and joins the included resources', async () => {
+    const { port, seen } = scripted(() => [
+      200,
+      {
+        data: [
+          {
+            type: 'builds',
+            id: 'b1',
+            attributes: {
+              version: '7',
+              uploadedDate: '2025-01-01T00:00:00Z',
+              expired: false,
+              processingState: 'VALID'
+            },
+            relationships: {
+              preReleaseVersion: { data: { type: 'preReleaseVersions', id: 'p1' } },
+              betaAppReviewSubmission: { data: { type: 'betaAppReviewSubmissions', id: 'r1' } },
+              buildBetaDetail: { data: { type: 'buildBetaDetails', id: 'd1' } }
+            }
+          }
+        ],
+        included: [
+          { type: 'preReleaseVersions', id: 'p1', attributes: { version: '1.2', platform: 'IOS' } },
+          {
+            type: 'betaAppReviewSubmissions',
+            id: 'r1',
+            attributes: { betaReviewState: 'IN_REVIEW' }
+          },
+          {
+            type: 'buildBetaDetails',
+            id: 'd1',
+            attributes: { externalBuildState: 'IN_BETA_REVIEW' }
+          }
+        ],
+        links: { self: 'x' }
+      }
+    ])
+    const { builds, pages, complete } = await port.list('app1', { platform: 'IOS', version: '1.2' })
+    expect(pages).toBe(1)
+    expect(complete).toBe(true)
+    expect(builds).toEqual([
+      {
+        id: 'b1',
+        buildNumber: '7',
+        version: '1.2',
+        platform: 'IOS',
+        uploadedDate: '2025-01-01T00:00:00Z',
+        processingState: 'VALID',
+        expired: false,
+        betaReviewState: 'IN_REVIEW',
+        externalBuildState: 'IN_BETA_REVIEW'
+      }
+    ])
+    const q = seen[0].url.searchParams
+    expect(q.get('filter[app]')).toBe('app1')
+    expect(q.get('filter[expired]')).toBe('false')
+    expect(q.get('filter[preReleaseVersion.platform]')).toBe('IOS')
+    expect(q.get('filter[preReleaseVersion.version]')).toBe('1.2')
+    expect(q.get('limit')).toBe('200')
+    expect(q.get('include')).toBe('preReleaseVersion,betaAppReviewSubmission,buildBetaDetail')
+  })
+})
+
+describe('AscBuilds.list pagination', () => {
+  const page = (ids: string[], next?: string) => ({
+    data: ids.map((id) => ({
+      type: 'builds',
+      id,
+      attributes: { version: id, processingState: 'VALID' }
+    })),
+    links: { self: 'x', ...(next ? { next } : {}) }
+  })
+
+  it('reads an empty page that links onwards again instead of stopping there', async () => {
+    let calls = 0
+    const { port, seen } = scripted((_m, url) => {
+      calls++
+      if (url.searchParams.get('cursor') === '2') return [200, page(['b3'])]
+      if (calls === 1) return [200, page([], 'https://api.example.test/v1/builds?cursor=x')]
+      return [200, page(['b1', 'b2'], 'https://api.example.test/v1/builds?cursor=2')]
+    })
+    const listing = await port.list('app1', {})
+    expect(listing.builds.map((b) => b.id)).toEqual(['b1', 'b2', 'b3'])
+    expect(listing.complete).toBe(true)
+    expect(seen).toHaveLength(3)
+    expect(seen[1].url.href).toBe(seen[0].url.href)
+  })
+
+  it('reports a listing that keeps answering empty pages as incomplete, without looping', async () => {
+    const { port, seen } = scripted(() => [
+      200,
+      page([], 'https://api.example.test/v1/builds?cursor=x')
+    ])
+    const listing = await port.list('app1', {})
+    expect(listing).toMatchObject({ builds: [], complete: false })
+    expect(seen.length).toBeLessThanOrEqual(3)
+  })
+
+  it('stops at a link to a page already read, listing each build once', async () => {
+    const { port } = scripted(() => [
+      200,
+      page(['b1'], 'https://api.example.test/v1/builds?cursor=same')
+    ])
+    const listing = await port.list('app1', {})
+    expect(listing.builds.map((b) => b.id)).toEqual(['b1'])
+    expect(listing.complete).toBe(false)
+  })
+})

@@ -1,0 +1,312 @@
+import { describe, expect, it } from '@jest/globals'
+import { ApiError } from '../../../src/shared/asc/errors.js'
+import { ConfigurationError } from '../../../src/shared/errors.js'
+import type { ProfileInfo } from '../../../src/sync-profiles/plan.js'
+import type { ProfileType } from '../../../src/sync-profiles/profile-types.js'
+import type {
+  BundleIdInfo,
+  CertificateInfo,
+  DeviceInfo,
+  NewProfile,
+  ProvisioningApi
+} from '../../../src/sync-profiles/provisioning-api.js'
+import {
+  applyPlan,
+  makePlan,
+  readState,
+  wantedDevices,
+  type SyncOptions
+} from '../../../src/sync-profiles/sync.js'
+
+const NOW = new Date('2025-06-01T00:00:00Z')
+const inDays = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString()
+
+/** A fake of the narrow port: in-memory profiles, every call recorded. */
+class FakeApi implements ProvisioningApi {
+  calls: string[] = []
+  bundles: BundleIdInfo[] = [{ id: 'B1', identifier: 'com.example.app', profileIds: [] }]
+  store = new Map<string, ProfileInfo>()
+  certs: CertificateInfo[] = [
+    { id: 'C1', certificateType: 'DISTRIBUTION', name: 'dist', expirationDate: inDays(300) },
+    { id: 'C0', certificateType: 'DISTRIBUTION', name: 'old', expirationDate: inDays(-1) },
+    { id: 'D1', certificateType: 'DEVELOPMENT', name: 'dev', expirationDate: inDays(300) }
+  ]
+  deviceList: DeviceInfo[] = []
+  /** Called before profile(id) answers: lets a test delete a profile "meanwhile". */
+  beforeProfileRead?: (id: string) => void
+  refuseDuplicateNames = false
+  private n = 0
+
+  add(p: Partial<ProfileInfo> & { id: string }, bundle = 'B1'): ProfileInfo {
+    const full: ProfileInfo = {
+      name: 'Shipping',
+      uuid: `U-${p.id}`,
+      profileType: 'IOS_APP_STORE',
+      state: 'ACTIVE',
+      expirationDate: inDays(200),
+      certificateIds: ['C1'],
+      deviceIds: [],
+      content: Buffer.from(`profile ${p.id}`).toString('base64'),
+      ...p
+    }
+    this.store.set(full.id, full)
+    this.bundles.find((b) => b.id === bundle)!.profileIds.push(full.id)
+    return full
+  }
+  async bundleIds(identifiers: string[]) {
+    this.calls.push(`bundleIds ${identifiers.join(',')}`)
+    return this.bundles
+      .filter((b) => identifiers.includes(b.identifier))
+      .map((b) => ({ ...b, profileIds: b.profileIds.filter((id) => this.store.has(id)) }))
+  }
+  async allIdentifiers() {
+    this.calls.push('allIdentifiers')
+    return [...this.bundles.map((b) => b.identifier), 'com.example.other']
+  }
+  async profiles(ids: string[]) {
+    this.calls.push(`profiles ${ids.length}`)
+    return ids.flatMap((id) => (this.store.has(id) ? [{ ...this.store.get(id)! }] : []))
+  }
+  async certificates(by: { types: string[]; ids?: string[] }) {
+    this.calls.push('certificates')
+    return this.certs.filter((c) =>
+      by.ids?.length ? by.ids.includes(c.id) : by.types.includes(c.certificateType)
+    )
+  }
+  async devices() {
+    this.calls.push('devices')
+    return [...this.deviceList]
+  }
+  async registerDevice(d: {
+    udid: string
+    name: string
+    platform: 'IOS' | 'MAC_OS' | 'UNIVERSAL'
+  }) {
+    this.calls.push(`registerDevice ${d.udid}`)
+    const device: DeviceInfo = {
+      id: `DEV-${d.udid}`,
+      udid: d.udid,
+      name: d.name,
+      platform: d.platform,
+      deviceClass: 'IPHONE',
+      status: 'ENABLED'
+    }
+    this.deviceList.push(device)
+    return device
+  }
+  async createProfile(p: NewProfile) {
+    this.calls.push(`createProfile ${p.name}`)
+    if (this.refuseDuplicateNames && [...this.store.values()].some((x) => x.name === p.name))
+      throw new ApiError(409, 'POST', '/v1/profiles', [
+        {
+          status: '409',
+          code: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
+          title: 'invalid',
+          detail: `Multiple profiles found with the name '${p.name}'.`,
+          source: { pointer: '/data/attributes/name' }
+        }
+      ])
+    const id = `NEW${++this.n}`
+    const created: ProfileInfo = {
+      id,
+      name: p.name,
+      uuid: `U-${id}`,
+      profileType: p.profileType,
+      state: 'ACTIVE',
+      expirationDate: inDays(365),
+      certificateIds: p.certificateIds,
+      deviceIds: p.deviceIds,
+      content: Buffer.from(`profile ${id}`).toString('base64')
+    }
+    this.store.set(id, created)
+    this.bundles.find((b) => b.id === p.bundleIdId)!.profileIds.push(id)
+    return created
+  }
+  async deleteProfile(id: string) {
+    this.calls.push(`deleteProfile ${id}`)
+    return this.store.delete(id)
+  }
+  async profile(id: string) {
+    this.calls.push(`profile ${id}`)
+    this.beforeProfileRead?.(id)
+    return this.store.get(id)
+  }
+}
+
+function options(over: Partial<SyncOptions> = {}): SyncOptions {
+  return {
+    bundleIds: ['com.example.app'],
+    profileTypes: ['IOS_APP_STORE'] as ProfileType[],
+    certificateIds: [],
+    devices: [],
+    renewWithinDays: 30,
+    createMissing: true,
+    now: NOW,
+    ...over
+  }
+}
+
+async function sync(api: FakeApi, o = options()) {
+  const plan = makePlan(await readState(api, o), o)
+  return { plan, ...(await applyPlan(api, plan, o)) }
+}
+
+describe('sync (against a fake of the provisioning port)', () => {
+  it('creates the replacement before deleting the old profile, with only valid certificates', async () => {
+    const api = new FakeApi()
+    api.add({ id: 'OLD', expirationDate: inDays(5), certificateIds: ['C0', 'C1'] })
+    const { outcomes } = await sync(api)
+    expect(api.calls.filter((c) => /^(create|delete)/.test(c))).toEqual([
+      'createProfile Shipping',
+      'deleteProfile OLD'
+    ])
+    expect(outcomes[0]).toMatchObject({
+      taken: 'replaced',
+      profile: { name: 'Shipping', certificateIds: ['C1'] },
+      deleted: [{ id: 'OLD' }]
+    })
+  })
+
+  it('falls back to delete-then-create when Apple refuses the duplicate name', async () => {
+    const api = new FakeApi()
+    api.refuseDuplicateNames = true
+    api.add({ id: 'OLD', state: 'INVALID' })
+    const { outcomes } = await sync(api)
+    expect(api.calls.filter((c) => /^(create|delete)/.test(c))).toEqual([
+      'createProfile Shipping',
+      'deleteProfile OLD',
+      'createProfile Shipping'
+    ])
+    expect(outcomes[0].taken).toBe('replaced')
+  })
+
+  it('leaves the old profile in place when creating the replacement fails for another reason', async () => {
+    const api = new FakeApi()
+    api.add({ id: 'OLD', expirationDate: inDays(5) })
+    api.createProfile = async () => {
+      throw new ApiError(409, 'POST', '/v1/profiles', [
+        {
+          status: '409',
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          title: 'x',
+          detail: 'Certificate revoked.'
+        }
+      ])
+    }
+    await expect(sync(api)).rejects.toThrow(/Certificate revoked/)
+    expect(api.store.has('OLD')).toBe(true)
+    expect(api.calls.some((c) => c.startsWith('deleteProfile'))).toBe(false)
+  })
+
+  it('lists again and carries on when a kept profile vanishes before its download (another job replaced it)', async () => {
+    const api = new FakeApi()
+    api.add({ id: 'P1', content: undefined })
+    api.beforeProfileRead = (id) => {
+      if (id !== 'P1') return
+      api.beforeProfileRead = undefined
+      // Another job replaced it meanwhile: the old one is gone, a new one of the same name exists.
+      api.store.delete('P1')
+      api.add({ id: 'P2', uuid: 'U-P2', expirationDate: inDays(365) })
+    }
+    const { outcomes } = await sync(api)
+    expect(outcomes[0]).toMatchObject({
+      taken: 'kept',
+      profile: { id: 'P2', content: expect.any(String) }
+    })
+    expect(outcomes[0].notes).toContain('listed again after the profile vanished')
+    expect(api.calls.filter((c) => /^(create|delete)/.test(c))).toEqual([])
+  })
+
+  it('registers each new device once, skips known ones (any case), and puts new ones in development profiles', async () => {
+    const api = new FakeApi()
+    api.deviceList = [
+      {
+        id: 'K1',
+        udid: '00008110-000A1B2C3D4E5F60',
+        name: 'Known',
+        platform: 'IOS',
+        deviceClass: 'IPHONE',
+        status: 'ENABLED'
+      }
+    ]
+    api.add({
+      id: 'DEVP',
+      profileType: 'IOS_APP_DEVELOPMENT',
+      name: 'Dev',
+      certificateIds: ['D1'],
+      deviceIds: ['K1']
+    })
+    const o = options({
+      profileTypes: ['IOS_APP_DEVELOPMENT'],
+      devices: [
+        { udid: '00008110-000a1b2c3d4e5f60', name: 'Known', platform: 'IOS', line: 2 },
+        { udid: '00008120-0011AA22BB33CC44', name: 'New', platform: 'IOS', line: 3 }
+      ]
+    })
+    const { outcomes, registered } = await sync(api, o)
+    expect(registered.map((d) => d.udid)).toEqual(['00008120-0011AA22BB33CC44'])
+    expect(api.calls.filter((c) => c.startsWith('registerDevice'))).toHaveLength(1)
+    expect(outcomes[0].profile?.deviceIds.sort()).toEqual(['DEV-00008120-0011AA22BB33CC44', 'K1'])
+    // Again: nothing to register, nothing to replace.
+    api.calls = []
+    await sync(api, o)
+    expect(api.calls.filter((c) => /^(register|create|delete)/.test(c))).toEqual([])
+  })
+
+  it('says which bundle ID is missing and the nearest ones, before any change', async () => {
+    const api = new FakeApi()
+    const o = options({ bundleIds: ['com.example.ap'] })
+    await expect(readState(api, o)).rejects.toThrow(ConfigurationError)
+    await expect(readState(api, o)).rejects.toThrow(
+      /no bundle ID 'com\.example\.ap' .*nearest: com\.example\.app/
+    )
+  })
+
+  it('refuses certificate-ids the key cannot see', async () => {
+    const api = new FakeApi()
+    await expect(readState(api, options({ certificateIds: ['NOPE'] }))).rejects.toThrow(
+      /certificate-ids.*NOPE/
+    )
+  })
+
+  it('reads in four calls, never one per bundle ID', async () => {
+    const api = new FakeApi()
+    api.bundles.push({ id: 'B2', identifier: 'com.example.two', profileIds: [] })
+    api.add({ id: 'A' })
+    api.add({ id: 'B' }, 'B2')
+    await readState(
+      api,
+      options({
+        bundleIds: ['com.example.app', 'com.example.two'],
+        profileTypes: ['IOS_APP_STORE', 'IOS_APP_DEVELOPMENT']
+      })
+    )
+    expect(api.calls.sort()).toEqual([
+      'bundleIds com.example.app,com.example.two',
+      'certificates',
+      'devices',
+      'profiles 2'
+    ])
+  })
+
+  it('chooses devices by platform and class', () => {
+    const d = (
+      id: string,
+      deviceClass: DeviceInfo['deviceClass'],
+      platform: DeviceInfo['platform'] = 'IOS',
+      status: DeviceInfo['status'] = 'ENABLED'
+    ): DeviceInfo => ({ id, udid: id, name: id, platform, deviceClass, status })
+    const all = [
+      d('phone', 'IPHONE'),
+      d('watch', 'APPLE_WATCH'),
+      d('tv', 'APPLE_TV'),
+      d('mac', 'MAC', 'MAC_OS'),
+      d('off', 'IPAD', 'IOS', 'DISABLED')
+    ]
+    const ids = (t: ProfileType) => wantedDevices(t, all, []).map((x) => x.id)
+    expect(ids('IOS_APP_DEVELOPMENT')).toEqual(['phone', 'watch'])
+    expect(ids('TVOS_APP_ADHOC')).toEqual(['tv'])
+    expect(ids('MAC_APP_DEVELOPMENT')).toEqual(['mac'])
+    expect(ids('IOS_APP_STORE')).toEqual([])
+  })
+})
