@@ -1,21 +1,11 @@
-import * as core from '@actions/core'
+import { actionsLogger, type Logger } from '../log.js'
 import { PROJECT, VERSION } from '../version.js'
 import { ApiError, parseAppleErrors } from './errors.js'
 import { RateLimiter } from './rate-limit.js'
 import type { TokenSource } from './auth.js'
 import type { Document, Query, Resource } from './types.js'
 
-export interface Logger {
-  debug(message: string): void
-  info(message: string): void
-  warning(message: string): void
-}
-
-export const actionsLogger: Logger = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m)
-}
+export { actionsLogger, type Logger }
 
 export interface ClientOptions {
   baseUrl: string | URL
