@@ -32934,6 +32934,32 @@ class JwtTokens {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core/* debug */.Yz(m),
+    info: (m) => core/* info */.pq(m),
+    warning: (m) => core/* warning */.$e(m)
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -33097,11 +33123,7 @@ class RateLimiter {
 
 
 
-const actionsLogger = {
-    debug: (m) => core/* debug */.Yz(m),
-    info: (m) => core/* info */.pq(m),
-    warning: (m) => core/* warning */.$e(m)
-};
+
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
 class LostAnswer extends Error {
@@ -34193,7 +34215,36 @@ class AscProvisioningApi {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
 ;// CONCATENATED MODULE: ./src/shared/summary.ts
+
 
 /** Escapes a value for a Markdown table cell. */
 function cell(value) {
@@ -34209,6 +34260,16 @@ class Summary {
     parts = [];
     heading(text, level = 2) {
         this.parts.push(`${'#'.repeat(level)} ${text}`);
+        return this;
+    }
+    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
+    status(outcome, text) {
+        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
+        return this;
+    }
+    /** Internal figures (request counts, timings), collapsed. */
+    details(title, body) {
+        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
         return this;
     }
     text(text) {

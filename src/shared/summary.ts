@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { STATUS_ICON, type Outcome } from './report.js'
 
 /** Escapes a value for a Markdown table cell. */
 function cell(value: unknown): string {
@@ -15,6 +16,18 @@ export class Summary {
 
   heading(text: string, level = 2): this {
     this.parts.push(`${'#'.repeat(level)} ${text}`)
+    return this
+  }
+
+  /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
+  status(outcome: Outcome, text: string): this {
+    this.parts.push(`${STATUS_ICON[outcome]} ${text}`)
+    return this
+  }
+
+  /** Internal figures (request counts, timings), collapsed. */
+  details(title: string, body: string): this {
+    this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`)
     return this
   }
 
