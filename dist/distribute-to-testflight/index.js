@@ -35077,7 +35077,7 @@ async function readCentralDirectory(file) {
 
 
 
-const PLATFORMS = {
+const PLIST_PLATFORMS = {
     iphoneos: 'IOS',
     appletvos: 'TV_OS',
     xros: 'VISION_OS',
@@ -35090,8 +35090,8 @@ function platformOf(plist) {
         ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])
     ];
     for (const n of names)
-        if (typeof n === 'string' && PLATFORMS[n.toLowerCase()])
-            return PLATFORMS[n.toLowerCase()];
+        if (typeof n === 'string' && PLIST_PLATFORMS[n.toLowerCase()])
+            return PLIST_PLATFORMS[n.toLowerCase()];
     return undefined;
 }
 const bad = (path, why) => new ConfigurationError(`'${path}' ${why} Give the path of the .ipa exported by Xcode (or a .pkg for macOS).`, 'ipa-path');
@@ -35559,7 +35559,7 @@ function changingRequests(plan) {
 
 ;// CONCATENATED MODULE: ./src/shared/platforms.ts
 /** The values every `platform` input takes, and Apple's names for them (`Platform` in its document). */
-const platforms_PLATFORMS = {
+const PLATFORMS = {
     ios: 'IOS',
     macos: 'MAC_OS',
     tvos: 'TV_OS',
@@ -35567,12 +35567,12 @@ const platforms_PLATFORMS = {
 };
 /** `MAC_OS` -> `macos`: the spelling the inputs take, for messages and outputs. */
 function platformInput(platform) {
-    return Object.keys(platforms_PLATFORMS).find((k) => platforms_PLATFORMS[k] === platform);
+    return Object.keys(PLATFORMS).find((k) => PLATFORMS[k] === platform);
 }
 /** The `platform` input as Apple's name, or undefined when it is empty. */
 function readPlatform(inputs, name = 'platform') {
-    const value = inputs.enumeration(name, Object.keys(platforms_PLATFORMS));
-    return value && platforms_PLATFORMS[value];
+    const value = inputs.enumeration(name, Object.keys(PLATFORMS));
+    return value && PLATFORMS[value];
 }
 
 ;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/context.js

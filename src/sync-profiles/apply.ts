@@ -1,58 +1,16 @@
-import { nearest } from '#shared/asc/apps.js'
 import { ApiError } from '#shared/asc/errors.js'
 import { mapLimit } from '#shared/concurrency.js'
-import { ConfigurationError } from '#shared/errors.js'
-import type { DeviceEntry } from './devices-file.js'
 import {
-  checkPlan,
   decide,
+  wantedDevices,
   type Decision,
   type PairFacts,
+  type Plan,
   type ProfileInfo,
-  type WantedDevice
+  type SyncOptions
 } from './plan.js'
-import {
-  PROFILE_KINDS,
-  certificateTypesFor,
-  devicePlatformsFor,
-  type ProfileType
-} from './profile-types.js'
-import type {
-  BundleIdInfo,
-  CertificateInfo,
-  DeviceInfo,
-  ProvisioningApi
-} from './provisioning-api.js'
-
-export interface SyncOptions {
-  bundleIds: string[]
-  profileTypes: ProfileType[]
-  certificateIds: string[]
-  /** Devices from the devices file. */
-  devices: DeviceEntry[]
-  renewWithinDays: number
-  createMissing: boolean
-  now: Date
-  /** Writes in flight at once. */
-  concurrency?: number
-  log?: { info(m: string): void; warning(m: string): void }
-}
-
-/** What the reads found: everything the plan is decided from. */
-export interface State {
-  bundles: Map<string, BundleIdInfo>
-  profiles: ProfileInfo[]
-  certificates: CertificateInfo[]
-  devices: DeviceInfo[]
-  /** Devices of the file that are not registered yet. */
-  toRegister: DeviceEntry[]
-}
-
-export interface Plan {
-  state: State
-  decisions: Decision[]
-  facts: (d: Decision) => PairFacts
-}
+import type { DeviceInfo, ProvisioningApi } from './provisioning-api.js'
+import { noLog } from './state.js'
 
 /** What happened to one decision. */
 export interface Outcome {
@@ -64,119 +22,6 @@ export interface Outcome {
   /** What was done: `kept`, `created`, `replaced`, `skipped`, or `would …` in a dry run. */
   taken: string
   notes: string[]
-}
-
-const noLog = { info: () => undefined, warning: () => undefined }
-
-function valid(c: CertificateInfo, now: Date): boolean {
-  const t = Date.parse(c.expirationDate)
-  return !Number.isNaN(t) && t > now.getTime()
-}
-
-/** Reads everything in as few requests as the API allows: three lists in parallel, then one. */
-export async function readState(api: ProvisioningApi, o: SyncOptions): Promise<State> {
-  const log = o.log ?? noLog
-  const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0
-  const [bundleList, certificates, devices] = await Promise.all([
-    api.bundleIds(o.bundleIds, o.profileTypes),
-    api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
-    needsDevices
-      ? o.devices.length
-        ? api.devices({ enabledOnly: false })
-        : api.devices({ platforms: devicePlatformsFor(o.profileTypes), enabledOnly: true })
-      : Promise.resolve([] as DeviceInfo[])
-  ])
-  const bundles = new Map(bundleList.map((b) => [b.identifier, b]))
-  const missing = o.bundleIds.filter((b) => !bundles.has(b))
-  if (missing.length) {
-    const all = await api.allIdentifiers()
-    throw new ConfigurationError(
-      missing
-        .map((b) => {
-          const near = nearest(b, all)
-          return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`
-        })
-        .join('; ') +
-        '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers.',
-      'bundle-ids'
-    )
-  }
-  if (o.certificateIds.length) {
-    const found = new Set(certificates.map((c) => c.id))
-    const unknown = o.certificateIds.filter((id) => !found.has(id))
-    if (unknown.length)
-      throw new ConfigurationError(
-        `no certificate with ID ${unknown.join(', ')} is visible to this API key (see GET /v1/certificates).`,
-        'certificate-ids'
-      )
-  }
-  const ids = [...new Set(bundleList.flatMap((b) => b.profileIds))]
-  const profiles = (await api.profiles(ids)).filter((p) => o.profileTypes.includes(p.profileType))
-  const known = new Map(devices.map((d) => [d.udid.toLowerCase(), d]))
-  const toRegister: DeviceEntry[] = []
-  for (const entry of o.devices) {
-    const found = known.get(entry.udid.toLowerCase())
-    if (!found) toRegister.push(entry)
-    else if (found.status !== 'ENABLED')
-      log.warning(
-        `Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`
-      )
-  }
-  return { bundles, profiles, certificates, devices, toRegister }
-}
-
-/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
-export function wantedDevices(
-  type: ProfileType,
-  devices: DeviceInfo[],
-  toRegister: DeviceEntry[]
-): WantedDevice[] {
-  const kind = PROFILE_KINDS[type].devices
-  if (!kind) return []
-  const fits = (platform: string, deviceClass?: string) =>
-    platform === kind.platform &&
-    (deviceClass ? kind.classes.includes(deviceClass as never) : !kind.classes.includes('APPLE_TV'))
-  return [
-    ...devices
-      .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
-      .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
-    ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
-  ]
-}
-
-/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
-export function makePlan(state: State, o: SyncOptions): Plan {
-  const factsByPair = new Map<string, PairFacts>()
-  const pairFacts = (bundleId: string, type: ProfileType): PairFacts => {
-    const key = `${bundleId}\n${type}`
-    let f = factsByPair.get(key)
-    if (!f) {
-      const bundle = state.bundles.get(bundleId)!
-      const certTypes = PROFILE_KINDS[type].certificateTypes
-      f = {
-        bundleId,
-        profileType: type,
-        profiles: state.profiles.filter(
-          (p) => p.profileType === type && bundle.profileIds.includes(p.id)
-        ),
-        validCertificateIds: state.certificates
-          .filter((c) => certTypes.includes(c.certificateType) && valid(c, o.now))
-          .map((c) => c.id),
-        devices: wantedDevices(type, state.devices, state.toRegister),
-        now: o.now,
-        renewWithinDays: o.renewWithinDays,
-        createMissing: o.createMissing
-      }
-      factsByPair.set(key, f)
-    }
-    return f
-  }
-  const decisions = o.bundleIds.flatMap((b) =>
-    o.profileTypes.flatMap((t) => decide(pairFacts(b, t)))
-  )
-  const facts = (d: Decision) => pairFacts(d.bundleId, d.profileType)
-  checkPlan(decisions, facts, o.certificateIds.length > 0)
-  return { state, decisions, facts }
 }
 
 /** True when Apple refused a new profile because its name is taken (older portals did). */
