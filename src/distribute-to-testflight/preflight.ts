@@ -1,21 +1,21 @@
 import { ConfigurationError } from '#shared/errors.js'
 import { matchGroup, resolveGroups, type BetaGroupInfo } from './groups.js'
 import type { Tester, Wanted } from './plan.js'
+import type { DistributeSettings } from './settings.js'
 import type { TestFlightApi } from './testflight-api.js'
 
-/** What the inputs ask to do with the build, before any name is resolved. */
-export interface DistributionRequest {
-  usesNonExemptEncryption?: boolean
-  whatToTest: Record<string, string>
-  /** Beta group names or IDs. */
-  groups: string[]
-  /** Tester e-mail addresses. */
-  testers: string[]
-  submitForReview: boolean
-  notifyTesters: boolean
-  publicLinkGroup?: string
-  publicLinkLimit?: number
-}
+/** What the inputs ask to do with the build, before any name is resolved (no credentials). */
+export type DistributionRequest = Pick<
+  DistributeSettings,
+  | 'usesNonExemptEncryption'
+  | 'whatToTest'
+  | 'groups'
+  | 'testers'
+  | 'submitForReview'
+  | 'notifyTesters'
+  | 'publicLinkGroup'
+  | 'publicLinkLimit'
+>
 
 /** The public link group, found among the app's groups, or to be created (it must be external). */
 function publicLinkGroup(name: string, groups: BetaGroupInfo[]): BetaGroupInfo | undefined {

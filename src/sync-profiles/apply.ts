@@ -59,20 +59,21 @@ export async function applyPlan(
   const devices = [
     ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
   ]
-  const outcomes = await mapLimit(plan.decisions, limit, (d) =>
-    carryOut(api, d, plan, devices, o, true)
-  )
+  const run: Run = { api, plan, devices, o }
+  const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(run, d, true))
   return { outcomes, registered }
 }
 
-async function carryOut(
-  api: ProvisioningApi,
-  d: Decision,
-  plan: Plan,
-  devices: DeviceInfo[],
-  o: SyncOptions,
-  retry: boolean
-): Promise<Outcome> {
+/** What carrying out one decision needs: the port, the plan, the devices now registered. */
+interface Run {
+  api: ProvisioningApi
+  plan: Plan
+  devices: DeviceInfo[]
+  o: SyncOptions
+}
+
+async function carryOut(run: Run, d: Decision, retry: boolean): Promise<Outcome> {
+  const { api, plan, devices, o } = run
   const log = o.log ?? noLog
   const facts = plan.facts(d)
   const notes: string[] = []
@@ -91,7 +92,7 @@ async function carryOut(
     let profile = d.profile!
     if (!profile.content) {
       const fresh = await api.profile(profile.id)
-      if (!fresh) return vanished(api, d, plan, devices, o, retry)
+      if (!fresh) return vanished(run, d, retry)
       profile = { ...profile, content: fresh.content }
     }
     for (const stale of d.replaces) await remove(stale)
@@ -132,14 +133,8 @@ async function carryOut(
 }
 
 /** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
-async function vanished(
-  api: ProvisioningApi,
-  d: Decision,
-  plan: Plan,
-  devices: DeviceInfo[],
-  o: SyncOptions,
-  retry: boolean
-): Promise<Outcome> {
+async function vanished(run: Run, d: Decision, retry: boolean): Promise<Outcome> {
+  const { api, plan, devices, o } = run
   if (!retry)
     throw new Error(
       `The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`
@@ -165,7 +160,7 @@ async function vanished(
     },
     facts: () => facts
   }
-  const outcome = await carryOut(api, again, replan, devices, o, false)
+  const outcome = await carryOut({ ...run, plan: replan }, again, false)
   return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] }
 }
 
