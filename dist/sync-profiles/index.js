@@ -35207,10 +35207,12 @@ async function applyPlan(api, plan, o) {
     const devices = [
         ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
     ];
-    const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(api, d, plan, devices, o, true));
+    const run = { api, plan, devices, o };
+    const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(run, d, true));
     return { outcomes, registered };
 }
-async function carryOut(api, d, plan, devices, o, retry) {
+async function carryOut(run, d, retry) {
+    const { api, plan, devices, o } = run;
     const log = o.log ?? noLog;
     const facts = plan.facts(d);
     const notes = [];
@@ -35230,7 +35232,7 @@ async function carryOut(api, d, plan, devices, o, retry) {
         if (!profile.content) {
             const fresh = await api.profile(profile.id);
             if (!fresh)
-                return vanished(api, d, plan, devices, o, retry);
+                return vanished(run, d, retry);
             profile = { ...profile, content: fresh.content };
         }
         for (const stale of d.replaces)
@@ -35271,7 +35273,8 @@ async function carryOut(api, d, plan, devices, o, retry) {
     };
 }
 /** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
-async function vanished(api, d, plan, devices, o, retry) {
+async function vanished(run, d, retry) {
+    const { api, plan, devices, o } = run;
     if (!retry)
         throw new Error(`The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`);
     (o.log ?? noLog).info(`Profile '${d.name}' (${d.profile?.uuid}) vanished after it was listed (another job replaced it?); listing ${d.bundleId} again.`);
@@ -35293,7 +35296,7 @@ async function vanished(api, d, plan, devices, o, retry) {
         },
         facts: () => facts
     };
-    const outcome = await carryOut(api, again, replan, devices, o, false);
+    const outcome = await carryOut({ ...run, plan: replan }, again, false);
     return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] };
 }
 /** The outcomes a dry run reports: what would be done. */
