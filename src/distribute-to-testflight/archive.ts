@@ -34,7 +34,8 @@ export function platformOf(plist: Record<string, PlistValue>): Platform | undefi
     ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])
   ]
   for (const n of names)
-    if (typeof n === 'string' && PLIST_PLATFORMS[n.toLowerCase()]) return PLIST_PLATFORMS[n.toLowerCase()]
+    if (typeof n === 'string' && PLIST_PLATFORMS[n.toLowerCase()])
+      return PLIST_PLATFORMS[n.toLowerCase()]
   return undefined
 }
 
