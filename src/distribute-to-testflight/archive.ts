@@ -20,7 +20,7 @@ export interface ArchiveInfo {
   source: string
 }
 
-const PLATFORMS: Record<string, Platform> = {
+const PLIST_PLATFORMS: Record<string, Platform> = {
   iphoneos: 'IOS',
   appletvos: 'TV_OS',
   xros: 'VISION_OS',
@@ -34,7 +34,8 @@ export function platformOf(plist: Record<string, PlistValue>): Platform | undefi
     ...(Array.isArray(plist.CFBundleSupportedPlatforms) ? plist.CFBundleSupportedPlatforms : [])
   ]
   for (const n of names)
-    if (typeof n === 'string' && PLATFORMS[n.toLowerCase()]) return PLATFORMS[n.toLowerCase()]
+    if (typeof n === 'string' && PLIST_PLATFORMS[n.toLowerCase()])
+      return PLIST_PLATFORMS[n.toLowerCase()]
   return undefined
 }
 

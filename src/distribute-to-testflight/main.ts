@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { findApp } from '#shared/asc/apps.js'
 import { createClient } from '#shared/asc/connection.js'
-import { ConfigurationError } from '#shared/errors.js'
 import { group, setOutputs } from '#shared/outputs.js'
 import { runAction } from '#shared/run.js'
 import { readArchive } from './archive.js'
@@ -9,9 +8,11 @@ import { describeBuild, findBuild, waitForBuild, type BuildView } from './builds
 import { changingRequests, planConfiguration } from './plan.js'
 import { platformInput } from '#shared/platforms.js'
 import { readSettings } from './settings.js'
-import { writeSummary } from './summary.js'
+import { writeSummary } from './report.js'
 import { resolveTarget } from './target.js'
-import { applyPlan, preflight, type ApplyResult } from './testflight.js'
+import { applyPlan, type ApplyResult } from './apply.js'
+import { preflight, type DistributionRequest } from './preflight.js'
+import { AscTestFlightApi } from './testflight-api.js'
 import { uploadArchive, type UploadResult } from './upload.js'
 
 export async function run(): Promise<void> {
@@ -22,15 +23,14 @@ export async function run(): Promise<void> {
       : undefined
     const target = resolveTarget(settings, archive)
     const client = createClient(settings.connection, 'distribute-to-testflight')
-    const app = await findApp(client, { appId: target.appId, bundleId: target.bundleId })
-    if (target.bundleId && app.bundleId !== target.bundleId)
-      throw new ConfigurationError(
-        `App ${app.id} has bundle ID '${app.bundleId}', but ${archive ? archive.fileName : 'bundle-id'} says '${target.bundleId}'.`,
-        'app-id'
-      )
-    const wanted = await group('Checking groups and testers', () =>
-      preflight(client, app.id, settings)
-    )
+    const app = await findApp(client, {
+      appId: target.appId,
+      bundleId: target.bundleId,
+      bundleIdSource: archive && !settings.bundleId ? archive.fileName : undefined
+    })
+    const api = new AscTestFlightApi(client)
+    const request = distributionRequest(settings)
+    const wanted = await group('Checking groups and testers', () => preflight(api, app.id, request))
     const search = {
       appId: app.id,
       version: target.version,
@@ -85,11 +85,11 @@ export async function run(): Promise<void> {
       const plan = planConfiguration(build, wanted)
       for (const w of plan.warnings) core.warning(w)
       result = await group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () =>
-        applyPlan(client, app.id, build, plan)
+        applyPlan(api, { appId: app.id, build }, plan)
       )
       for (const n of result.notes) core.info(n)
     } else {
-      const asked = wantsConfiguration(settings)
+      const asked = wantsConfiguration(request)
       if (asked.length)
         core.warning(
           `Build ${name} is still ${build.processingState}, so ${asked.join(', ')} ${asked.length > 1 ? 'were' : 'was'} not applied (wait-for-processing is false). Run the step again once it is VALID.`
@@ -119,7 +119,21 @@ export async function run(): Promise<void> {
   })
 }
 
-function wantsConfiguration(s: ReturnType<typeof readSettings>): string[] {
+/** The part of the settings that says what to do with the build (no credentials, no paths). */
+function distributionRequest(s: DistributionRequest): DistributionRequest {
+  return {
+    usesNonExemptEncryption: s.usesNonExemptEncryption,
+    whatToTest: s.whatToTest,
+    groups: s.groups,
+    testers: s.testers,
+    submitForReview: s.submitForReview,
+    notifyTesters: s.notifyTesters,
+    publicLinkGroup: s.publicLinkGroup,
+    publicLinkLimit: s.publicLinkLimit
+  }
+}
+
+function wantsConfiguration(s: DistributionRequest): string[] {
   return [
     s.usesNonExemptEncryption !== undefined && 'export compliance',
     Object.keys(s.whatToTest).length && 'What to Test',

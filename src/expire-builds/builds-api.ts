@@ -27,7 +27,7 @@ export const PAGE_SIZE = 200
 const MAX_PAGES = 1000
 
 /** The narrow port between orchestration and App Store Connect's builds. */
-export interface BuildsPort {
+export interface BuildsApi {
   /** Every not-yet-expired build of the app (of `platform` and `version` when given), in one listing. */
   list(appId: string, filter: { platform?: string; version?: string }): Promise<BuildListing>
   /** Which of `ids` are builds of the app, expired or not. */
@@ -36,7 +36,7 @@ export interface BuildsPort {
   expire(id: string): Promise<ExpireOutcome>
 }
 
-export class AscBuilds implements BuildsPort {
+export class AscBuildsApi implements BuildsApi {
   constructor(private readonly client: AscClient) {}
 
   async list(

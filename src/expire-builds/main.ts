@@ -4,21 +4,29 @@ import { group, setOutputs } from '#shared/outputs.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp, type App } from '#shared/asc/apps.js'
 import { ConfigurationError } from '#shared/errors.js'
-import { readSettings, type ExpireBuildsSettings } from './settings.js'
-import { AscBuilds, type BuildsPort } from './builds-api.js'
+import { readSettings } from './settings.js'
+import { AscBuildsApi, type BuildsApi } from './builds-api.js'
 import { decide, type BuildInfo } from './plan.js'
-import { expireAll } from './expire.js'
-import { describeBuild, planJson, summarize } from './report.js'
+import { expireAll } from './apply.js'
+import { buildLine, planJson, summarize } from './report.js'
 
 export async function run(): Promise<void> {
   return runAction('expire-builds', async () => {
     const settings = readSettings()
     const client = createClient(settings.connection, 'expire-builds')
-    const port = new AscBuilds(client)
+    const api = new AscBuildsApi(client)
     const { app, builds } = await group('Find the app and list its builds', () =>
-      findAppAndBuilds(client, port, settings)
+      findAppAndBuilds(client, api, settings)
     )
-    const plan = decide(builds, { ...settings, now: Date.now() })
+    const plan = decide(builds, {
+      platform: settings.platform,
+      version: settings.version,
+      olderThanMs: settings.olderThanMs,
+      keepLatest: settings.keepLatest,
+      keepBuildIds: settings.keepBuildIds,
+      includeInReview: settings.includeInReview,
+      now: Date.now()
+    })
     core.info(`${plan.expire.length} build(s) to expire, ${plan.keep.length} kept.`)
 
     let expired = plan.expire
@@ -26,11 +34,9 @@ export async function run(): Promise<void> {
     let failure: unknown
     if (!settings.dryRun && plan.expire.length) {
       const result = await group(`Expire ${plan.expire.length} build(s)`, () =>
-        expireAll(port, plan.expire, {
+        expireAll(api, plan.expire, {
           onDone: (b, outcome) =>
-            core.info(
-              `${outcome === 'expired' ? 'Expired' : 'Already expired'}: ${describeBuild(b)}`
-            )
+            core.info(`${outcome === 'expired' ? 'Expired' : 'Already expired'}: ${buildLine(b)}`)
         })
       )
       expired = result.done.map((d) => d.build)
@@ -38,7 +44,7 @@ export async function run(): Promise<void> {
       notDone = plan.expire.filter((b) => !doneIds.has(b.id))
       failure = result.failure?.error
     } else if (settings.dryRun) {
-      for (const b of plan.expire) core.info(`Would expire: ${describeBuild(b)}`)
+      for (const b of plan.expire) core.info(`Would expire: ${buildLine(b)}`)
     }
 
     setOutputs({
@@ -57,18 +63,13 @@ export async function run(): Promise<void> {
   })
 }
 
-async function resolveApp(
-  client: ReturnType<typeof createClient>,
-  settings: ExpireBuildsSettings
-): Promise<App> {
-  const app = await findApp(client, { appId: settings.appId, bundleId: settings.bundleId })
-  if (settings.appId && settings.bundleId && app.bundleId !== settings.bundleId)
-    throw new ConfigurationError(
-      `app ${settings.appId} has bundle ID '${app.bundleId}', not '${settings.bundleId}'; give one of app-id and bundle-id, or make them agree.`,
-      'bundle-id'
-    )
-  core.info(`App: ${app.name} (${app.bundleId}, ${app.id})`)
-  return app
+/** Which app, which of its builds, and the builds that must exist. */
+interface AppBuildsQuery {
+  appId?: string
+  bundleId?: string
+  platform?: string
+  version?: string
+  keepBuildIds: readonly string[]
 }
 
 /**
@@ -78,22 +79,24 @@ async function resolveApp(
  */
 async function findAppAndBuilds(
   client: ReturnType<typeof createClient>,
-  port: BuildsPort,
-  settings: ExpireBuildsSettings
+  api: BuildsApi,
+  want: AppBuildsQuery
 ): Promise<{ app: App; builds: BuildInfo[] }> {
-  const listing = settings.appId ? port.list(settings.appId, settings) : undefined
+  const filter = { platform: want.platform, version: want.version }
+  const listing = want.appId ? api.list(want.appId, filter) : undefined
   listing?.catch(() => undefined) // a failed lookup wins; the listing's error is then moot
-  const app = await resolveApp(client, settings)
-  const { builds, pages, complete } = await (listing ?? port.list(app.id, settings))
+  const app = await findApp(client, { appId: want.appId, bundleId: want.bundleId })
+  core.info(`App: ${app.name} (${app.bundleId}, ${app.id})`)
+  const { builds, pages, complete } = await (listing ?? api.list(app.id, filter))
   core.info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`)
   if (!complete)
     core.warning(
       'App Store Connect stopped listing builds early (an empty page that kept linking onwards); only the builds listed were considered. Run the step again later to reach the rest.'
     )
   const listed = new Set(builds.map((b) => b.id))
-  const unseen = settings.keepBuildIds.filter((id) => !listed.has(id))
+  const unseen = want.keepBuildIds.filter((id) => !listed.has(id))
   if (unseen.length) {
-    const found = new Set(await port.existing(app.id, unseen))
+    const found = new Set(await api.existing(app.id, unseen))
     const unknown = unseen.filter((id) => !found.has(id))
     if (unknown.length)
       throw new ConfigurationError(

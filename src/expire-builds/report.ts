@@ -5,11 +5,17 @@ import type { ExpireBuildsSettings } from './settings.js'
 import { KEEP_REASONS, type BuildInfo, type KeepReason, type Plan } from './plan.js'
 
 /** One line per build, for logs: `1.2.0 (45) IOS, uploaded 2024-05-01`. */
-export function describeBuild(b: BuildInfo): string {
+export function buildLine(b: BuildInfo): string {
   return `${b.version ?? '?'} (${b.buildNumber}) ${b.platform ?? '?'}, uploaded ${b.uploadedDate?.slice(0, 10) ?? 'unknown'} [${b.id}]`
 }
 
-function criteriaText(s: ExpireBuildsSettings): string {
+/** What the summary says about the run: its scope and criteria (no credentials). */
+export type ReportScope = Pick<
+  ExpireBuildsSettings,
+  'dryRun' | 'platform' | 'version' | 'olderThanMs' | 'keepLatest'
+>
+
+function criteriaText(s: ReportScope): string {
   const parts: string[] = []
   if (s.olderThanMs !== undefined) parts.push(`older than ${formatDuration(s.olderThanMs)}`)
   if (s.keepLatest !== undefined) parts.push(`beyond the ${s.keepLatest} newest of each platform`)
@@ -33,7 +39,7 @@ export function planJson(plan: Plan, expired: readonly BuildInfo[], dryRun: bool
 }
 
 export function summarize(
-  settings: ExpireBuildsSettings,
+  settings: ReportScope,
   app: App,
   plan: Plan,
   expired: readonly BuildInfo[],

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { errorMessage } from '#shared/errors.js'
+import type { Logger } from '#shared/log.js'
 import type { ProfileType } from './profile-types.js'
 
 /** The part of @actions/cache used here (a fake in unit tests). */
@@ -67,14 +68,12 @@ export function cacheKey(prefix: string, profiles: Array<{ uuid: string }>): str
   return `${prefix}${createHash('sha256').update(uuids).digest('hex').slice(0, 16)}`
 }
 
-type Log = { info(m: string): void; warning(m: string): void }
-
 /** Saves the synced profiles unless an entry with the same profiles exists. Never fails the step. */
 export async function saveProfiles(
   service: CacheService,
   prefix: string,
   profiles: CachedProfile[],
-  log: Log,
+  log: Logger,
   now = new Date()
 ): Promise<string | undefined> {
   if (!service.isFeatureAvailable()) {
@@ -125,7 +124,7 @@ export async function restoreProfiles(
   service: CacheService,
   prefix: string,
   pairs: Array<{ bundleId: string; profileType: ProfileType }>,
-  log: Log,
+  log: Logger,
   now = new Date()
 ): Promise<{ key: string; profiles: CachedProfile[] } | undefined> {
   if (!service.isFeatureAvailable()) {

@@ -25,7 +25,7 @@ export function isUdid(value: string): boolean {
   return UDID.some((re) => re.test(value))
 }
 
-const PLATFORMS: Record<string, DevicePlatform> = {
+const DEVICE_LIST_PLATFORMS: Record<string, DevicePlatform> = {
   ios: 'IOS',
   ipados: 'IOS',
   tvos: 'IOS',
@@ -70,7 +70,7 @@ export function parseDevicesFile(text: string, input = 'devices-file'): DeviceEn
       )
     if (!name) fail(`the device ${udid} has no name.`)
     if (name.length > 50) fail(`the name '${name}' is longer than the 50 characters Apple allows.`)
-    const platform = platformText ? PLATFORMS[platformText.toLowerCase()] : 'IOS'
+    const platform = platformText ? DEVICE_LIST_PLATFORMS[platformText.toLowerCase()] : 'IOS'
     if (!platform) fail(`'${platformText}' is not a device platform: use ios or mac.`)
     const key = udid.toLowerCase()
     if (!out.has(key)) out.set(key, { udid, name, platform: platform!, line })

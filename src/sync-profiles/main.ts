@@ -11,25 +11,20 @@ import {
 } from './cache.js'
 import { readDevicesFile } from './devices-file.js'
 import { installFolders, writeProfiles } from './files.js'
-import { count } from './plan.js'
+import { count, makePlan, type SyncOptions } from './plan.js'
 import { AscProvisioningApi } from './provisioning-api.js'
 import { planLine, profileOutputs, stepOutputs, summarize, summarizeCached } from './report.js'
 import { readSettings } from './settings.js'
-import {
-  applyPlan,
-  dryOutcomes,
-  makePlan,
-  readState,
-  type Outcome,
-  type SyncOptions
-} from './sync.js'
+import { applyPlan, dryOutcomes, type Outcome } from './apply.js'
+import { readState } from './state.js'
+import { actionsLogger } from '#shared/log.js'
 
 export async function run(): Promise<void> {
   return runAction('sync-profiles', async () => {
     const settings = readSettings()
     const devices = settings.devicesFile ? readDevicesFile(settings.devicesFile) : []
     const install = settings.install ? installFolders() : []
-    const log = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) }
+    const log = actionsLogger
     const pairs = settings.bundleIds.flatMap((bundleId) =>
       settings.profileTypes.map((profileType) => ({ bundleId, profileType }))
     )
@@ -58,7 +53,16 @@ export async function run(): Promise<void> {
 
     const client = createClient(settings.connection, 'sync-profiles')
     const api = new AscProvisioningApi(client)
-    const options: SyncOptions = { ...settings, devices, now: new Date(), log }
+    const options: SyncOptions = {
+      bundleIds: settings.bundleIds,
+      profileTypes: settings.profileTypes,
+      certificateIds: settings.certificateIds,
+      devices,
+      renewWithinDays: settings.renewWithinDays,
+      createMissing: settings.createMissing,
+      now: new Date(),
+      log
+    }
     const plan = await group('Read bundle IDs, profiles, certificates and devices', async () =>
       makePlan(await readState(api, options), options)
     )

@@ -1,5 +1,8 @@
 import { ConfigurationError } from '#shared/errors.js'
+import type { Logger } from '#shared/log.js'
+import type { DeviceEntry } from './devices-file.js'
 import { PROFILE_KINDS, defaultProfileName, type ProfileType } from './profile-types.js'
+import type { BundleIdInfo, CertificateInfo, DeviceInfo } from './provisioning-api.js'
 
 /** A profile as the plan sees it. */
 export interface ProfileInfo {
@@ -190,4 +193,93 @@ export function count(decisions: Decision[]): PlanCounts {
     renewed: decisions.filter((d) => d.action === 'replace').length,
     kept: decisions.filter((d) => d.action === 'keep').length
   }
+}
+
+export interface SyncOptions {
+  bundleIds: string[]
+  profileTypes: ProfileType[]
+  certificateIds: string[]
+  /** Devices from the devices file. */
+  devices: DeviceEntry[]
+  renewWithinDays: number
+  createMissing: boolean
+  now: Date
+  /** Writes in flight at once. */
+  concurrency?: number
+  log?: Logger
+}
+
+/** What the reads found: everything the plan is decided from. */
+export interface State {
+  bundles: Map<string, BundleIdInfo>
+  profiles: ProfileInfo[]
+  certificates: CertificateInfo[]
+  devices: DeviceInfo[]
+  /** Devices of the file that are not registered yet. */
+  toRegister: DeviceEntry[]
+}
+
+export interface Plan {
+  state: State
+  decisions: Decision[]
+  facts: (d: Decision) => PairFacts
+}
+
+export function validCertificate(c: CertificateInfo, now: Date): boolean {
+  const t = Date.parse(c.expirationDate)
+  return !Number.isNaN(t) && t > now.getTime()
+}
+
+/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
+export function wantedDevices(
+  type: ProfileType,
+  devices: DeviceInfo[],
+  toRegister: DeviceEntry[]
+): WantedDevice[] {
+  const kind = PROFILE_KINDS[type].devices
+  if (!kind) return []
+  const fits = (platform: string, deviceClass?: string) =>
+    platform === kind.platform &&
+    (deviceClass ? kind.classes.includes(deviceClass as never) : !kind.classes.includes('APPLE_TV'))
+  return [
+    ...devices
+      .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
+      .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
+    ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
+  ]
+}
+
+/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
+export function makePlan(state: State, o: SyncOptions): Plan {
+  const factsByPair = new Map<string, PairFacts>()
+  const pairFacts = (bundleId: string, type: ProfileType): PairFacts => {
+    const key = `${bundleId}\n${type}`
+    let f = factsByPair.get(key)
+    if (!f) {
+      const bundle = state.bundles.get(bundleId)!
+      const certTypes = PROFILE_KINDS[type].certificateTypes
+      f = {
+        bundleId,
+        profileType: type,
+        profiles: state.profiles.filter(
+          (p) => p.profileType === type && bundle.profileIds.includes(p.id)
+        ),
+        validCertificateIds: state.certificates
+          .filter((c) => certTypes.includes(c.certificateType) && validCertificate(c, o.now))
+          .map((c) => c.id),
+        devices: wantedDevices(type, state.devices, state.toRegister),
+        now: o.now,
+        renewWithinDays: o.renewWithinDays,
+        createMissing: o.createMissing
+      }
+      factsByPair.set(key, f)
+    }
+    return f
+  }
+  const decisions = o.bundleIds.flatMap((b) =>
+    o.profileTypes.flatMap((t) => decide(pairFacts(b, t)))
+  )
+  const facts = (d: Decision) => pairFacts(d.bundleId, d.profileType)
+  checkPlan(decisions, facts, o.certificateIds.length > 0)
+  return { state, decisions, facts }
 }

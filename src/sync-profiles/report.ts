@@ -1,6 +1,6 @@
 import { Summary } from '#shared/summary.js'
 import type { Decision } from './plan.js'
-import type { Outcome } from './sync.js'
+import type { Outcome } from './apply.js'
 import type { DeviceInfo } from './provisioning-api.js'
 import type { ProfileType } from './profile-types.js'
 

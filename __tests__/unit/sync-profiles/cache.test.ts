@@ -59,6 +59,7 @@ class MemoryCache implements CacheService {
 const log = {
   infos: [] as string[],
   warnings: [] as string[],
+  debug() {},
   info(m: string) {
     this.infos.push(m)
   },

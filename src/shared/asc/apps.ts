@@ -25,34 +25,57 @@ export function nearest(wanted: string, candidates: string[], n = 3): string[] {
     .map(([c]) => c)
 }
 
+/** How to find the app: by ID, by bundle ID, or both (then they must agree). */
+export interface AppQuery {
+  appId?: string
+  bundleId?: string
+  /** Where the bundle ID came from when it is not the bundle-id input, e.g. `app.ipa`. */
+  bundleIdSource?: string
+}
+
 /**
  * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
  * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
- * ConfigurationError naming the input, with the nearest bundle IDs the key can see.
+ * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
+ * app is read by ID and its bundle ID must be the one given.
  */
-export async function findApp(
-  client: AscClient,
-  by: { appId?: string; bundleId?: string }
-): Promise<App> {
+export async function findApp(client: AscClient, by: AppQuery): Promise<App> {
   if (by.appId) {
-    try {
-      const doc = await client.get<Document<AppResource>>(
-        `/v1/apps/${encodeURIComponent(by.appId)}`,
-        {
-          'fields[apps]': ['bundleId', 'name']
-        }
+    const app = await appById(client, by.appId)
+    if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
+      const [given, fix] = by.bundleIdSource
+        ? [
+            `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
+            'fix app-id, or give the archive of that app'
+          ]
+        : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree']
+      throw new ConfigurationError(
+        `app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`,
+        by.bundleIdSource ? 'app-id' : 'bundle-id'
       )
-      return toApp(doc.data)
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404)
-        throw new ConfigurationError(
-          `no app with ID '${by.appId}' is visible to this API key.`,
-          'app-id'
-        )
-      throw e
     }
+    return app
   }
-  const bundleId = by.bundleId!
+  return appByBundleId(client, by.bundleId!)
+}
+
+async function appById(client: AscClient, appId: string): Promise<App> {
+  try {
+    const doc = await client.get<Document<AppResource>>(`/v1/apps/${encodeURIComponent(appId)}`, {
+      'fields[apps]': ['bundleId', 'name']
+    })
+    return toApp(doc.data)
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404)
+      throw new ConfigurationError(
+        `no app with ID '${appId}' is visible to this API key.`,
+        'app-id'
+      )
+    throw e
+  }
+}
+
+async function appByBundleId(client: AscClient, bundleId: string): Promise<App> {
   const { data } = await client.all<AppResource>('/v1/apps', {
     'filter[bundleId]': [bundleId],
     'fields[apps]': ['bundleId', 'name']

@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { AscClient, type Logger } from '../../../src/shared/asc/client.js'
 import { ApiError } from '../../../src/shared/asc/errors.js'
 import {
-  AscBuilds,
+  AscBuildsApi,
   type BuildListing,
-  type BuildsPort,
+  type BuildsApi,
   type ExpireOutcome
 } from '../../../src/expire-builds/builds-api.js'
-import { expireAll } from '../../../src/expire-builds/expire.js'
+import { expireAll } from '../../../src/expire-builds/apply.js'
 import type { BuildInfo } from '../../../src/expire-builds/plan.js'
 
 const builds: BuildInfo[] = Array.from({ length: 30 }, (_, i) => ({
@@ -18,7 +18,7 @@ const builds: BuildInfo[] = Array.from({ length: 30 }, (_, i) => ({
 }))
 
 /** A port whose expire() takes a tick, counting how many run at once. */
-class CountingPort implements BuildsPort {
+class CountingPort implements BuildsApi {
   inFlight = 0
   peak = 0
   calls: string[] = []
@@ -64,7 +64,7 @@ describe('expireAll', () => {
 
 const quiet: Logger = { debug: () => {}, info: () => {}, warning: () => {} }
 
-/** AscBuilds over a scripted fetch: each call answered by `answer(method, url, body)`. */
+/** AscBuildsApi over a scripted fetch: each call answered by `answer(method, url, body)`. */
 function scripted(answer: (method: string, url: URL, body: unknown) => [number, unknown]) {
   const seen: Array<{ method: string; url: URL; body: unknown }> = []
   const fetch = (async (input: URL, init: RequestInit) => {
@@ -83,14 +83,14 @@ function scripted(answer: (method: string, url: URL, body: unknown) => [number, 
     logger: quiet,
     sleep: async () => {}
   })
-  return { port: new AscBuilds(client), seen }
+  return { port: new AscBuildsApi(client), seen }
 }
 
 const stateError = {
   errors: [{ status: '409', code: 'STATE_ERROR', title: 'Invalid state', detail: 'cannot' }]
 }
 
-describe('AscBuilds.expire', () => {
+describe('AscBuildsApi.expire', () => {
   it('sends exactly the documented body', async () => {
     const { port, seen } = scripted(() => [
       200,
@@ -136,7 +136,7 @@ describe('AscBuilds.expire', () => {
   })
 })
 
-describe('AscBuilds.list', () => {
+describe('AscBuildsApi.list', () => {
   it('lists once with the server filters and joins the included resources', async () => {
     const { port, seen } = scripted(() => [
       200,
@@ -200,7 +200,7 @@ describe('AscBuilds.list', () => {
   })
 })
 
-describe('AscBuilds.list pagination', () => {
+describe('AscBuildsApi.list pagination', () => {
   const page = (ids: string[], next?: string) => ({
     data: ids.map((id) => ({
       type: 'builds',

@@ -1,5 +1,5 @@
 import { mapLimit } from '#shared/concurrency.js'
-import type { BuildsPort, ExpireOutcome } from './builds-api.js'
+import type { BuildsApi, ExpireOutcome } from './builds-api.js'
 import type { BuildInfo } from './plan.js'
 
 /** Changing requests in flight at once; the client's rate limiter slows them when the quota runs low. */
@@ -18,7 +18,7 @@ export interface ExpireResult {
  * was done before is still reported.
  */
 export async function expireAll(
-  port: BuildsPort,
+  api: BuildsApi,
   builds: readonly BuildInfo[],
   options: {
     concurrency?: number
@@ -30,7 +30,7 @@ export async function expireAll(
   try {
     await mapLimit(builds, options.concurrency ?? CONCURRENCY, async (build) => {
       try {
-        const outcome = await port.expire(build.id)
+        const outcome = await api.expire(build.id)
         outcomes.set(build.id, outcome)
         options.onDone?.(build, outcome)
       } catch (error) {

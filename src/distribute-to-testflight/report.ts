@@ -3,7 +3,7 @@ import { formatDuration } from '#shared/duration.js'
 import { Summary } from '#shared/summary.js'
 import type { BuildView } from './builds.js'
 import type { Target } from './target.js'
-import type { ApplyResult } from './testflight.js'
+import type { ApplyResult } from './apply.js'
 import type { UploadResult } from './upload.js'
 
 export interface SummaryFacts {

@@ -10,13 +10,9 @@ import type {
   NewProfile,
   ProvisioningApi
 } from '../../../src/sync-profiles/provisioning-api.js'
-import {
-  applyPlan,
-  makePlan,
-  readState,
-  wantedDevices,
-  type SyncOptions
-} from '../../../src/sync-profiles/sync.js'
+import { applyPlan } from '../../../src/sync-profiles/apply.js'
+import { makePlan, wantedDevices, type SyncOptions } from '../../../src/sync-profiles/plan.js'
+import { readState } from '../../../src/sync-profiles/state.js'
 
 const NOW = new Date('2025-06-01T00:00:00Z')
 const inDays = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString()
