@@ -34135,8 +34135,8 @@ function summarize(settings, app, outcome) {
     const warned = decision.skipped.length > 0 || outcome.incomplete;
     const from = decision.latest
         ? `after ${describeHeld(decision.latest)}`
-        : `no build or upload yet, so the initial number`;
-    s.text(`${warned ? '⚠️' : '✅'} Next build number: **${decision.next}** (${from}).`);
+        : `the initial number: no build or upload yet`;
+    s.text(`${warned ? '⚠️' : '✅'} Next build number: **${decision.next}**, ${from}.`);
     s.facts([
         ['App', `${app.name || app.id} (${app.bundleId || app.id})`],
         ['Looked at', scope(settings)],
@@ -34241,7 +34241,7 @@ async function findAppAndNumbers(client, port, settings) {
     const early = settings.appId ? list(settings.appId) : undefined;
     const app = await resolveApp(client, settings);
     const [builds, uploads] = await (early ?? list(app.id));
-    info(`${builds.numbers.length} build(s) in ${builds.pages} page(s), ${uploads.numbers.length} build upload(s) not failed in ${uploads.pages} page(s), among ${scope(settings)}.`);
+    info(`${builds.numbers.length} build(s) in ${builds.pages} page(s), ${uploads.numbers.length} build upload(s) in flight or complete in ${uploads.pages} page(s), among ${scope(settings)}.`);
     return { app, builds, uploads };
 }
 

@@ -104,7 +104,7 @@ async function findAppAndNumbers(
   const app = await resolveApp(client, settings)
   const [builds, uploads] = await (early ?? list(app.id))
   core.info(
-    `${builds.numbers.length} build(s) in ${builds.pages} page(s), ${uploads.numbers.length} build upload(s) not failed in ${uploads.pages} page(s), among ${scope(settings)}.`
+    `${builds.numbers.length} build(s) in ${builds.pages} page(s), ${uploads.numbers.length} build upload(s) in flight or complete in ${uploads.pages} page(s), among ${scope(settings)}.`
   )
   return { app, builds, uploads }
 }

@@ -67,8 +67,8 @@ export function summarize(
   const warned = decision.skipped.length > 0 || outcome.incomplete
   const from = decision.latest
     ? `after ${describeHeld(decision.latest)}`
-    : `no build or upload yet, so the initial number`
-  s.text(`${warned ? '⚠️' : '✅'} Next build number: **${decision.next}** (${from}).`)
+    : `the initial number: no build or upload yet`
+  s.text(`${warned ? '⚠️' : '✅'} Next build number: **${decision.next}**, ${from}.`)
   s.facts([
     ['App', `${app.name || app.id} (${app.bundleId || app.id})`],
     ['Looked at', scope(settings)],
