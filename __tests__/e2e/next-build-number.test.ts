@@ -185,6 +185,45 @@ describe('next-build-number, run as a runner runs it', () => {
     expect(uploadPages(fake)[0].query['filter[platform]']).toBe('TV_OS')
   })
 
+  it('prints server text as data: a build number cannot start a workflow command', async () => {
+    const { fake, app } = await started()
+    seedBuilds(fake, app, [
+      { version: '1.0', buildNumber: '5' },
+      { version: '1.0', buildNumber: '::error::pwned\n::set-output name=build-number::666' }
+    ])
+    const run = await nextBuildNumber(fake, { 'bundle-id': BUNDLE_ID })
+    expect(run.errors).toEqual([])
+    expect(run.outputs).toMatchObject({ 'build-number': '6', 'latest-build-number': '5' })
+    expect(run.warnings).toHaveLength(1)
+    expect(
+      run.stdout.split('\n').filter((l) => l.startsWith('::error') || l.startsWith('::set-output'))
+    ).toEqual([])
+  })
+
+  it('rides out 503 and 429, and warns when a listing stops early', async () => {
+    const { fake, app } = await started()
+    seedBuilds(fake, app, plainHistory(300))
+    fake.faults.add({ method: 'GET', path: '/v1/builds', kind: 'status', status: 503 })
+    fake.faults.add({
+      path: '/v1/apps/{id}/buildUploads',
+      kind: 'status',
+      status: 429,
+      retryAfter: 1
+    })
+    const run = await nextBuildNumber(fake, { 'app-id': app.id })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['build-number']).toBe('301')
+    expect(fake.faults.pending()).toEqual([])
+
+    fake.clearLog()
+    fake.faults.add({ method: 'GET', path: '/v1/builds', kind: 'emptyPageWithNext', times: 3 })
+    const early = await nextBuildNumber(fake, { 'app-id': app.id })
+    expect(early.errors).toEqual([])
+    expect(early.warnings.some((w) => /may already be taken/.test(w))).toBe(true)
+    expect(early.summary).toContain('⚠️')
+    expect(early.summary).toContain('Incomplete listing')
+  })
+
   it.each([
     ['the default', {}, '1'],
     ['the initial number given', { initial: '2026.1.0' }, '2026.1.0']
