@@ -33,6 +33,12 @@ export function demoSteps(data: DemoData): DemoStep[] {
   )
   return [
     {
+      title: 'next-build-number: the next free build number, before the build starts',
+      uses: 'app-store-connect-actions/actions/next-build-number@v1',
+      entry: 'next-build-number',
+      inputs: { 'bundle-id': bundleId, platform: 'ios' }
+    },
+    {
       title:
         'distribute-to-testflight: upload an .ipa from a Linux runner, wait, and hand it to testers',
       uses: 'app-store-connect-actions/actions/distribute-to-testflight@v1',

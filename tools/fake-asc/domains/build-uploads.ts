@@ -307,3 +307,43 @@ export const buildUploadsDomain: Domain = {
     }
   ]
 }
+
+// ---- Listing build uploads (next-build-number) ----------------------------------------------
+// GET /v1/apps/{id}/buildUploads is served by the generic engine (filters on platform,
+// cfBundleVersion and cfBundleShortVersionString; `state` through the hook above). This seeds an
+// upload as Apple would list it: in flight (AWAITING_UPLOAD, PROCESSING), COMPLETE (with or without
+// its build yet) or FAILED.
+
+export interface SeededUpload {
+  version: string
+  buildNumber: string
+  platform?: string
+  state?: 'AWAITING_UPLOAD' | 'PROCESSING' | 'COMPLETE' | 'FAILED'
+  /** ISO date-time; default now. */
+  createdDate?: string
+  /** ISO date-time of the finished upload; default createdDate once past AWAITING_UPLOAD. */
+  uploadedDate?: string
+  /** The build it became, once visible. */
+  buildId?: string
+}
+
+/** Seeds one build upload of an app, straight into the store (no request is recorded). */
+export function seedBuildUpload(fake: FakeAscHandle, appId: string, o: SeededUpload): Resource {
+  const state = o.state ?? 'PROCESSING'
+  const createdDate = o.createdDate ?? new Date(fake.now()).toISOString()
+  return fake.store.create(
+    'buildUploads',
+    {
+      cfBundleShortVersionString: o.version,
+      cfBundleVersion: o.buildNumber,
+      platform: o.platform ?? 'IOS',
+      createdDate,
+      uploadedDate: state === 'AWAITING_UPLOAD' ? null : (o.uploadedDate ?? createdDate),
+      state: { state, errors: [], warnings: [], infos: [] }
+    },
+    {
+      app: { type: 'apps', id: appId },
+      ...(o.buildId ? { build: { type: 'builds', id: o.buildId } } : {})
+    }
+  )
+}
