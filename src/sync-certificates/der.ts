@@ -42,7 +42,8 @@ export const utf8String = (s: string): Buffer => tlv(TAG.UTF8_STRING, Buffer.fro
 export const printableString = (s: string): Buffer =>
   tlv(TAG.PRINTABLE_STRING, Buffer.from(s, 'latin1'))
 /** A bit string with no unused bits. */
-export const bitString = (b: Buffer): Buffer => tlv(TAG.BIT_STRING, Buffer.concat([Buffer.from([0]), b]))
+export const bitString = (b: Buffer): Buffer =>
+  tlv(TAG.BIT_STRING, Buffer.concat([Buffer.from([0]), b]))
 
 /** BMPString: UTF-16 big-endian (PKCS#12 friendlyName). */
 export function bmpString(s: string): Buffer {
@@ -108,12 +109,7 @@ export const algorithm = (dotted: string, params: Buffer = nullValue()): Buffer 
 export function name(attributes: Array<[string, string]>): Buffer {
   return sequence(
     ...attributes.map(([type, value]) =>
-      set(
-        sequence(
-          oid(type),
-          type === '2.5.4.6' ? printableString(value) : utf8String(value)
-        )
-      )
+      set(sequence(oid(type), type === '2.5.4.6' ? printableString(value) : utf8String(value)))
     )
   )
 }
@@ -151,7 +147,7 @@ export function read(buf: Buffer, offset = 0): Node {
 /** The elements of a constructed value. */
 export function children(node: Node): Node[] {
   const out: Node[] = []
-  for (let at = 0; at < node.content.length; ) {
+  for (let at = 0; at < node.content.length;) {
     const child = read(node.content, at)
     out.push(child)
     at += child.raw.length

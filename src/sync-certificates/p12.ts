@@ -117,10 +117,7 @@ export function createP12(input: P12Input): Buffer {
   // The certificate: a SafeContents of one certBag, encrypted (EncryptedData).
   const certBag = sequence(
     oid(OID.certBag),
-    explicit(
-      0,
-      sequence(oid(OID.x509Certificate), explicit(0, octetString(input.certificate)))
-    ),
+    explicit(0, sequence(oid(OID.x509Certificate), explicit(0, octetString(input.certificate)))),
     attrs
   )
   const certSalt = random(8)
@@ -162,6 +159,10 @@ export function createP12(input: P12Input): Buffer {
   return sequence(
     integer(3),
     sequence(oid(OID.data), explicit(0, octetString(authSafe))),
-    sequence(sequence(algorithm(OID.sha1), octetString(mac)), octetString(macSalt), integer(iterations))
+    sequence(
+      sequence(algorithm(OID.sha1), octetString(mac)),
+      octetString(macSalt),
+      integer(iterations)
+    )
   )
 }
