@@ -34477,7 +34477,7 @@ function parseSigningKey(text, input = 'signing-key') {
             ? Buffer.from(compact, 'base64').toString('utf8')
             : '';
         if (!decoded.includes('-----BEGIN'))
-            throw new errors_ConfigurationError(`is not a private key: give the PEM file (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- …) or its base64; ${GENRSA}.`, input);
+            throw new errors_ConfigurationError(`is not a private key: give the whole PEM file (from its BEGIN line to its END line) or its base64; ${GENRSA}.`, input);
         pem = decoded.trim();
     }
     mask(pem);
@@ -34533,8 +34533,8 @@ function readSettings(inputs = new Inputs(), env = process.env) {
     const keyText = inputs.secret('signing-key');
     const keyPath = inputs.optional('signing-key-path');
     const password = inputs.secret('p12-password');
-    if (password)
-        core_setSecret(password); // also when shorter than the shared masking's minimum
+    if (password && password.length < 8)
+        core_setSecret(password); // below mask()'s minimum
     const connection = readConnectionSettings(inputs);
     const certificateType = readCertificateType(inputs);
     const createMissing = inputs.boolean('create-missing', true);

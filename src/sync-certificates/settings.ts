@@ -47,7 +47,7 @@ export function readSettings(
   const keyText = inputs.secret('signing-key')
   const keyPath = inputs.optional('signing-key-path')
   const password = inputs.secret('p12-password')
-  if (password) core.setSecret(password) // also when shorter than the shared masking's minimum
+  if (password && password.length < 8) core.setSecret(password) // below mask()'s minimum
   const connection = readConnectionSettings(inputs)
   const certificateType = readCertificateType(inputs)
   const createMissing = inputs.boolean('create-missing', true)

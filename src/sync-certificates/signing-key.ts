@@ -19,7 +19,7 @@ export function parseSigningKey(text: string, input = 'signing-key'): KeyObject 
       : ''
     if (!decoded.includes('-----BEGIN'))
       throw new ConfigurationError(
-        `is not a private key: give the PEM file (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- …) or its base64; ${GENRSA}.`,
+        `is not a private key: give the whole PEM file (from its BEGIN line to its END line) or its base64; ${GENRSA}.`,
         input
       )
     pem = decoded.trim()
