@@ -27,7 +27,8 @@ export function checkOutputDir(dir: string, input = 'output-dir'): void {
     try {
       isDir = statSync(at).isDirectory()
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at)
+      const code = (e as NodeJS.ErrnoException).code
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(at) === at)
         throw new ConfigurationError(
           `cannot use '${dir}' (${(e as NodeJS.ErrnoException).code}).`,
           input
