@@ -11,7 +11,8 @@ const entries: Array<[string, string]> = [
   ['action.yml', 'api'],
   ['actions/distribute-to-testflight/action.yml', 'distribute-to-testflight'],
   ['actions/sync-profiles/action.yml', 'sync-profiles'],
-  ['actions/expire-builds/action.yml', 'expire-builds']
+  ['actions/expire-builds/action.yml', 'expire-builds'],
+  ['actions/sync-certificates/action.yml', 'sync-certificates']
 ]
 
 describe('the project hangs together', () => {
