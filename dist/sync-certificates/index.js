@@ -33641,7 +33641,8 @@ function checkOutputDir(dir, input = 'output-dir') {
             isDir = (0,external_node_fs_namespaceObject.statSync)(at).isDirectory();
         }
         catch (e) {
-            if (e.code !== 'ENOENT' || (0,external_node_path_namespaceObject.dirname)(at) === at)
+            const code = e.code;
+            if ((code !== 'ENOENT' && code !== 'ENOTDIR') || (0,external_node_path_namespaceObject.dirname)(at) === at)
                 throw new errors_ConfigurationError(`cannot use '${dir}' (${e.code}).`, input);
             at = (0,external_node_path_namespaceObject.dirname)(at);
             continue;
