@@ -10,7 +10,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseOutputFile } from '../../../tools/e2e-harness.js'
 import {
   bundleOf,
@@ -59,6 +59,7 @@ describe('composite actions', () => {
     expect([...entries].sort()).toEqual([
       'distribute-to-testflight',
       'expire-builds',
+      'sync-certificates',
       'sync-profiles'
     ])
   })
@@ -211,7 +212,10 @@ function scriptStep(action: string, id?: string): Step {
   return id ? steps.find((s) => s.id === id)! : steps[0]
 }
 
-/** Runs one composite script step: env values that are `${{ inputs.x }}` get the given or default input. */
+/**
+ * Runs one composite script step: env values that are `${{ inputs.x }}` get the given or default
+ * input, and `${{ steps.id.outputs.y }}` the given `steps.id.outputs.y` (or empty).
+ */
 function runScript(
   action: string,
   step: Step,
@@ -222,8 +226,12 @@ function runScript(
   const stepEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(step.env ?? {})) {
     const m = /^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(String(value))
-    if (!m) throw new Error(`cannot evaluate ${name}: ${String(value)}`)
-    stepEnv[name] = given[m[1]] ?? String(declared[m[1]]?.default ?? '')
+    const out = /^\$\{\{\s*(steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+)\s*\}\}$/.exec(
+      String(value)
+    )
+    if (out) stepEnv[name] = given[out[1]] ?? ''
+    else if (!m) throw new Error(`cannot evaluate ${name}: ${String(value)}`)
+    else stepEnv[name] = given[m[1]] ?? String(declared[m[1]]?.default ?? '')
   }
   const script = join(env.RUNNER_TEMP, 'step.sh')
   writeFileSync(script, step.run!)
@@ -314,6 +322,48 @@ describe('setup-signing and cleanup-signing (scripts run with a fake security)',
     const keychainPassword = /-k (\S+) /.exec(log[5])![1]
     expect(run.stdout).toContain(`::add-mask::${keychainPassword}`)
     expect(shown.join('\n')).not.toContain(keychainPassword)
+  })
+
+  it('imports the .p12 sync-certificates wrote for signing-key, with p12-password, then removes it', () => {
+    const written = join(env.RUNNER_TEMP, 'certificates', '7A3B00C1.p12')
+    mkdirSync(dirname(written))
+    writeFileSync(written, certificate)
+    const run = runScript(
+      'setup-signing',
+      scriptStep('setup-signing', 'keychain'),
+      { 'steps.certificate.outputs.p12-path': written, 'p12-password': password },
+      env
+    )
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const keychain = join(env.RUNNER_TEMP, 'app-store-connect-signing.keychain-db')
+    expect(calls()).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^import ${written} -k ${keychain} -P ${password} -f pkcs12`)
+      )
+    )
+    expect(readFileSync(join(temp, 'imported.p12'))).toEqual(certificate)
+    expect(existsSync(written)).toBe(false)
+    expect(run.stdout).toContain(`::add-mask::${password}`)
+  })
+
+  it('runs sync-certificates only on macOS and never beside a .p12', () => {
+    const step = scriptStep('setup-signing', 'certificate')
+    expect(step.run).toContain('node "$GITHUB_ACTION_PATH/../../dist/sync-certificates/index.js"')
+    for (const [given, runnerOs, message] of [
+      [{ 'signing-key': 'k' }, 'Linux', /needs a macOS runner/],
+      [
+        { 'signing-key': 'k', 'certificate-p12': 'AAAA' },
+        'macOS',
+        /either certificate-p12 \(or certificate-p12-path\) or signing-key/
+      ]
+    ] as const) {
+      const run = runScript('setup-signing', step, given, { ...env, RUNNER_OS: runnerOs })
+      expect(run.status).toBe(1)
+      expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+        expect.stringMatching(message)
+      ])
+    }
   })
 
   it('refuses a Linux runner before touching anything', () => {

@@ -12,7 +12,8 @@ const entries: Array<[string, string]> = [
   ['actions/distribute-to-testflight/action.yml', 'distribute-to-testflight'],
   ['actions/sync-profiles/action.yml', 'sync-profiles'],
   ['actions/expire-builds/action.yml', 'expire-builds'],
-  ['actions/next-build-number/action.yml', 'next-build-number']
+  ['actions/next-build-number/action.yml', 'next-build-number'],
+  ['actions/sync-certificates/action.yml', 'sync-certificates']
 ]
 
 describe('the project hangs together', () => {

@@ -129,6 +129,7 @@ describe('workflows', () => {
       './',
       './actions/distribute-to-testflight',
       './actions/sync-profiles',
+      './actions/sync-certificates',
       './actions/expire-builds',
       './actions/testflight-release',
       './actions/nightly-maintenance'

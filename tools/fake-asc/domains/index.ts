@@ -8,6 +8,7 @@ import { buildsDomain } from './builds.js'
 import { testflightDomain } from './testflight.js'
 import { buildUploadsDomain } from './build-uploads.js'
 import { provisioningDomain } from './provisioning.js'
+import { certificatesDomain } from './certificates.js'
 
 export const defaultDomains: Domain[] = [
   inspectDomain,
@@ -15,6 +16,7 @@ export const defaultDomains: Domain[] = [
   reportsDomain,
   buildsDomain,
   provisioningDomain,
+  certificatesDomain,
   testflightDomain,
   buildUploadsDomain
 ]

@@ -1,0 +1,23 @@
+/** Apple's `CertificateType` enum (openapi/openapi.oas.json, components.schemas.CertificateType). */
+export const CERTIFICATE_TYPES = [
+  'APPLE_PAY',
+  'APPLE_PAY_MERCHANT_IDENTITY',
+  'APPLE_PAY_PSP_IDENTITY',
+  'APPLE_PAY_RSA',
+  'DEVELOPER_ID_KEXT',
+  'DEVELOPER_ID_KEXT_G2',
+  'DEVELOPER_ID_APPLICATION',
+  'DEVELOPER_ID_APPLICATION_G2',
+  'DEVELOPMENT',
+  'DISTRIBUTION',
+  'IDENTITY_ACCESS',
+  'IOS_DEVELOPMENT',
+  'IOS_DISTRIBUTION',
+  'MAC_APP_DISTRIBUTION',
+  'MAC_INSTALLER_DISTRIBUTION',
+  'MAC_APP_DEVELOPMENT',
+  'PASS_TYPE_ID',
+  'PASS_TYPE_ID_WITH_NFC'
+] as const
+
+export type CertificateType = (typeof CERTIFICATE_TYPES)[number]
