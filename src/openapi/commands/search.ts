@@ -1,0 +1,132 @@
+// Ranked search over the document's structure (Apple's document has almost no prose): paths,
+// operation IDs, tags, parameter names and descriptions, body attributes, schema and property
+// names, enum values.
+import { ExplorerError } from '../errors.js'
+import { columns, type Answer } from '../format.js'
+import type { ExplorerModel, ModelOperation, ModelSchema } from '../model.js'
+import { resolve } from '../types.js'
+
+/** `betaGroups` → beta, groups; `filter[processingState]` → filter, processing, state. */
+export function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+}
+
+/** `testers` → tester, `categories` → category, `matches` → match. */
+function singular(w: string): string {
+  if (w.endsWith('ies') && w.length > 4) return `${w.slice(0, -3)}y`
+  if (/(ss|x|ch|sh)es$/.test(w)) return w.slice(0, -2)
+  if (w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1)
+  return w
+}
+
+/**
+ * How well a query word matches a word of the document: 1 the same (singular or plural), 0.9 a
+ * short ending added (`expire` → `expired`), 0.6 a longer prefix, 0.5 the document's word a prefix.
+ */
+function matches(query: string, word: string): number {
+  if (query === word || singular(query) === singular(word)) return 1
+  if (query.length >= 3 && word.startsWith(query)) return word.length - query.length <= 2 ? 0.9 : 0.6
+  if (query.length >= 4 && word.length >= 4 && query.startsWith(word)) return 0.5
+  return 0
+}
+
+type Fields = Array<[weight: number, words: string[]]>
+
+function bodyWords(model: ExplorerModel, s: ModelSchema, depth = 0, out = new Set<string>()): Set<string> {
+  const r = resolve(model, s)
+  if (depth > 4) return out
+  for (const [k, v] of Object.entries(r.p ?? {})) {
+    if (!['data', 'attributes', 'relationships', 'type', 'id', 'links', 'meta'].includes(k)) words(k).forEach((w) => out.add(w))
+    bodyWords(model, v, depth + 1, out)
+  }
+  if (r.i) bodyWords(model, r.i, depth + 1, out)
+  return out
+}
+
+function operationFields(model: ExplorerModel, op: ModelOperation): Fields {
+  const segments = op.p.split('/').filter((s) => s && !s.startsWith('{') && !/^v\d+$/.test(s))
+  const fields: Fields = [
+    [4, words(segments[0] ?? '')],
+    [3, words(segments.slice(1).join(' '))],
+    [2, words(op.id)],
+    [2, words(op.g.join(' '))],
+    [1, (op.q ?? []).flatMap((p) => words(p.n))],
+    [0.5, (op.q ?? []).flatMap((p) => [
+      ...(p.d !== undefined ? words(model.texts[p.d]) : []),
+      ...(p.e !== undefined ? (model.enums[p.e] ?? []).flatMap(words) : [])
+    ])]
+  ]
+  if (op.b && op.b !== 'object') fields.push([2, [...bodyWords(model, { ref: op.b })]])
+  return fields
+}
+
+function score(query: string[], fields: Fields): { score: number; matched: number } {
+  let total = 0
+  let matched = 0
+  for (const q of query) {
+    let best = 0
+    for (const [weight, list] of fields) for (const w of list) best = Math.max(best, weight * matches(q, w))
+    if (best > 0) matched++
+    total += best
+  }
+  return { score: total, matched }
+}
+
+export interface SearchHit {
+  kind: 'operation' | 'schema'
+  name: string
+  score: number
+  id?: string
+}
+
+/** Operations then schemas, best first; an operation matching every word outranks one that does not. */
+export function searchModel(model: ExplorerModel, text: string, limit = 10): SearchHit[] {
+  const query = words(text)
+  if (!query.length) throw new ExplorerError('search needs words, e.g. search beta group testers', 2)
+  const need = query.length
+  const rank = (s: { score: number; matched: number }, length: number) =>
+    (s.matched === need ? 100 : s.matched * 10) + s.score - length * 0.05
+  const ops = model.operations
+    .map((op) => {
+      const s = score(query, operationFields(model, op))
+      const length = op.p.split('/').length + (op.p.includes('/relationships/') ? 2 : 0) + (op.m === 'GET' ? 0 : 0.5)
+      return { op, s, rank: rank(s, length) }
+    })
+    .filter((x) => x.s.matched > 0)
+    .sort((a, b) => b.rank - a.rank || a.op.p.localeCompare(b.op.p))
+    .slice(0, limit)
+  const schemas = Object.entries(model.schemas)
+    .map(([name, schema]) => {
+      const fields: Fields = [
+        [3, words(name)],
+        [1, [...bodyWords(model, schema, 2)]],
+        [0.5, schema.e !== undefined ? (model.enums[schema.e] ?? []).flatMap(words) : []]
+      ]
+      const s = score(query, fields)
+      return { name, s, rank: rank(s, words(name).length) }
+    })
+    .filter((x) => x.s.matched > 0)
+    .sort((a, b) => b.rank - a.rank || a.name.localeCompare(b.name))
+    .slice(0, Math.max(3, Math.ceil(limit / 2)))
+  return [
+    ...ops.map((x) => ({ kind: 'operation' as const, name: `${x.op.m} ${x.op.p}`, id: x.op.id, score: round(x.rank) })),
+    ...schemas.map((x) => ({ kind: 'schema' as const, name: x.name, score: round(x.rank) }))
+  ]
+}
+
+const round = (n: number) => Math.round(n * 100) / 100
+
+export function search(model: ExplorerModel, text: string, limit?: number): Answer {
+  const hits = searchModel(model, text, limit)
+  const ops = hits.filter((h) => h.kind === 'operation')
+  const schemas = hits.filter((h) => h.kind === 'schema')
+  const lines = [`Search "${text}" in App Store Connect API ${model.version}`]
+  lines.push(ops.length ? 'Operations:' : 'Operations: none match')
+  if (ops.length) lines.push(columns(ops.map((h) => [h.name, h.id ?? '']), '  '))
+  if (schemas.length) lines.push('Schemas:', columns(schemas.map((h) => [h.name]), '  '))
+  return { text: lines.join('\n'), json: hits }
+}
