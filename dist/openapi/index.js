@@ -1083,7 +1083,16 @@ function schema(model, name) {
 
 
 /** `betaGroups` → beta, groups; `filter[processingState]` → filter, processing, state. */
+const wordCache = new Map();
 function words(text) {
+    let cached = wordCache.get(text);
+    if (!cached) {
+        cached = splitWords(text);
+        wordCache.set(text, cached);
+    }
+    return cached;
+}
+function splitWords(text) {
     return text
         .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
         .toLowerCase()
@@ -1126,31 +1135,84 @@ function bodyWords(model, s, depth = 0, out = new Set()) {
         bodyWords(model, r.i, depth + 1, out);
     return out;
 }
-function operationFields(model, op) {
+/** Words of enums, descriptions and body schemas, computed once per model and id. */
+class Vocabulary {
+    model;
+    enums = new Map();
+    texts = new Map();
+    bodies = new Map();
+    constructor(model) {
+        this.model = model;
+    }
+    enumWords(e) {
+        let w = this.enums.get(e);
+        if (!w)
+            this.enums.set(e, (w = [...new Set((this.model.enums[e] ?? []).flatMap(words))]));
+        return w;
+    }
+    textWords(d) {
+        let w = this.texts.get(d);
+        if (!w)
+            this.texts.set(d, (w = words(this.model.texts[d] ?? '')));
+        return w;
+    }
+    bodyWords(name) {
+        let w = this.bodies.get(name);
+        if (!w)
+            this.bodies.set(name, (w = [...bodyWords(this.model, { ref: name })]));
+        return w;
+    }
+}
+function operationFields(v, op) {
     const segments = op.p.split('/').filter((s) => s && !s.startsWith('{') && !/^v\d+$/.test(s));
     const fields = [
         [4, words(segments[0] ?? '')],
         [3, words(segments.slice(1).join(' '))],
         [2, words(op.id)],
-        [2, words(op.g.join(' '))],
-        [1, (op.q ?? []).flatMap((p) => words(p.n))],
-        [0.5, (op.q ?? []).flatMap((p) => [
-                ...(p.d !== undefined ? words(model.texts[p.d]) : []),
-                ...(p.e !== undefined ? (model.enums[p.e] ?? []).flatMap(words) : [])
-            ])]
+        [2, words(op.g.join(' '))]
     ];
+    for (const p of op.q ?? []) {
+        fields.push([1, words(p.n)]);
+        if (p.d !== undefined)
+            fields.push([0.5, v.textWords(p.d)]);
+        if (p.e !== undefined)
+            fields.push([0.5, v.enumWords(p.e)]);
+    }
     if (op.b && op.b !== 'object')
-        fields.push([2, [...bodyWords(model, { ref: op.b })]]);
+        fields.push([2, v.bodyWords(op.b)]);
     return fields;
+}
+/**
+ * The best `matches` of one query word within a list of document words, remembered per list: the
+ * lists (a parameter's enum values, a description, a body's attributes) are shared by many
+ * operations, so each is read once per query word.
+ */
+function matcher(query) {
+    const memo = new Map();
+    const byWord = new Map();
+    return (list) => {
+        let best = memo.get(list);
+        if (best === undefined) {
+            best = 0;
+            for (const w of list) {
+                let m = byWord.get(w);
+                if (m === undefined)
+                    byWord.set(w, (m = matches(query, w)));
+                if (m > best)
+                    best = m;
+            }
+            memo.set(list, best);
+        }
+        return best;
+    };
 }
 function search_score(query, fields) {
     let total = 0;
     let matched = 0;
-    for (const q of query) {
+    for (const match of query) {
         let best = 0;
         for (const [weight, list] of fields)
-            for (const w of list)
-                best = Math.max(best, weight * matches(q, w));
+            best = Math.max(best, weight * match(list));
         if (best > 0)
             matched++;
         total += best;
@@ -1159,14 +1221,16 @@ function search_score(query, fields) {
 }
 /** Operations then schemas, best first; an operation matching every word outranks one that does not. */
 function searchModel(model, text, limit = 10) {
-    const query = words(text);
-    if (!query.length)
+    const queryWords = words(text);
+    if (!queryWords.length)
         throw new ExplorerError('search needs words, e.g. search beta group testers', 2);
+    const query = queryWords.map(matcher);
     const need = query.length;
     const rank = (s, length) => (s.matched === need ? 100 : s.matched * 10) + s.score - length * 0.05;
+    const vocabulary = new Vocabulary(model);
     const ops = model.operations
         .map((op) => {
-        const s = search_score(query, operationFields(model, op));
+        const s = search_score(query, operationFields(vocabulary, op));
         const length = op.p.split('/').length + (op.p.includes('/relationships/') ? 2 : 0) + (op.m === 'GET' ? 0 : 0.5);
         return { op, s, rank: rank(s, length) };
     })
@@ -1178,7 +1242,7 @@ function searchModel(model, text, limit = 10) {
         const fields = [
             [3, words(name)],
             [1, [...bodyWords(model, schema, 2)]],
-            [0.5, schema.e !== undefined ? (model.enums[schema.e] ?? []).flatMap(words) : []]
+            [0.5, schema.e !== undefined ? vocabulary.enumWords(schema.e) : []]
         ];
         const s = search_score(query, fields);
         return { name, s, rank: rank(s, words(name).length) };

@@ -7,7 +7,17 @@ import type { ExplorerModel, ModelOperation, ModelSchema } from '../model.js'
 import { resolve } from '../types.js'
 
 /** `betaGroups` → beta, groups; `filter[processingState]` → filter, processing, state. */
+const wordCache = new Map<string, string[]>()
 export function words(text: string): string[] {
+  let cached = wordCache.get(text)
+  if (!cached) {
+    cached = splitWords(text)
+    wordCache.set(text, cached)
+  }
+  return cached
+}
+
+function splitWords(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -47,29 +57,81 @@ function bodyWords(model: ExplorerModel, s: ModelSchema, depth = 0, out = new Se
   return out
 }
 
-function operationFields(model: ExplorerModel, op: ModelOperation): Fields {
+/** Words of enums, descriptions and body schemas, computed once per model and id. */
+class Vocabulary {
+  private readonly enums = new Map<number, string[]>()
+  private readonly texts = new Map<number, string[]>()
+  private readonly bodies = new Map<string, string[]>()
+  constructor(readonly model: ExplorerModel) {}
+
+  enumWords(e: number): string[] {
+    let w = this.enums.get(e)
+    if (!w) this.enums.set(e, (w = [...new Set((this.model.enums[e] ?? []).flatMap(words))]))
+    return w
+  }
+
+  textWords(d: number): string[] {
+    let w = this.texts.get(d)
+    if (!w) this.texts.set(d, (w = words(this.model.texts[d] ?? '')))
+    return w
+  }
+
+  bodyWords(name: string): string[] {
+    let w = this.bodies.get(name)
+    if (!w) this.bodies.set(name, (w = [...bodyWords(this.model, { ref: name })]))
+    return w
+  }
+}
+
+function operationFields(v: Vocabulary, op: ModelOperation): Fields {
   const segments = op.p.split('/').filter((s) => s && !s.startsWith('{') && !/^v\d+$/.test(s))
   const fields: Fields = [
     [4, words(segments[0] ?? '')],
     [3, words(segments.slice(1).join(' '))],
     [2, words(op.id)],
-    [2, words(op.g.join(' '))],
-    [1, (op.q ?? []).flatMap((p) => words(p.n))],
-    [0.5, (op.q ?? []).flatMap((p) => [
-      ...(p.d !== undefined ? words(model.texts[p.d]) : []),
-      ...(p.e !== undefined ? (model.enums[p.e] ?? []).flatMap(words) : [])
-    ])]
+    [2, words(op.g.join(' '))]
   ]
-  if (op.b && op.b !== 'object') fields.push([2, [...bodyWords(model, { ref: op.b })]])
+  for (const p of op.q ?? []) {
+    fields.push([1, words(p.n)])
+    if (p.d !== undefined) fields.push([0.5, v.textWords(p.d)])
+    if (p.e !== undefined) fields.push([0.5, v.enumWords(p.e)])
+  }
+  if (op.b && op.b !== 'object') fields.push([2, v.bodyWords(op.b)])
   return fields
 }
 
-function score(query: string[], fields: Fields): { score: number; matched: number } {
+/**
+ * The best `matches` of one query word within a list of document words, remembered per list: the
+ * lists (a parameter's enum values, a description, a body's attributes) are shared by many
+ * operations, so each is read once per query word.
+ */
+function matcher(query: string): (list: string[]) => number {
+  const memo = new Map<string[], number>()
+  const byWord = new Map<string, number>()
+  return (list) => {
+    let best = memo.get(list)
+    if (best === undefined) {
+      best = 0
+      for (const w of list) {
+        let m = byWord.get(w)
+        if (m === undefined) byWord.set(w, (m = matches(query, w)))
+        if (m > best) best = m
+      }
+      memo.set(list, best)
+    }
+    return best
+  }
+}
+
+function score(
+  query: Array<(list: string[]) => number>,
+  fields: Fields
+): { score: number; matched: number } {
   let total = 0
   let matched = 0
-  for (const q of query) {
+  for (const match of query) {
     let best = 0
-    for (const [weight, list] of fields) for (const w of list) best = Math.max(best, weight * matches(q, w))
+    for (const [weight, list] of fields) best = Math.max(best, weight * match(list))
     if (best > 0) matched++
     total += best
   }
@@ -85,14 +147,17 @@ export interface SearchHit {
 
 /** Operations then schemas, best first; an operation matching every word outranks one that does not. */
 export function searchModel(model: ExplorerModel, text: string, limit = 10): SearchHit[] {
-  const query = words(text)
-  if (!query.length) throw new ExplorerError('search needs words, e.g. search beta group testers', 2)
+  const queryWords = words(text)
+  if (!queryWords.length)
+    throw new ExplorerError('search needs words, e.g. search beta group testers', 2)
+  const query = queryWords.map(matcher)
   const need = query.length
   const rank = (s: { score: number; matched: number }, length: number) =>
     (s.matched === need ? 100 : s.matched * 10) + s.score - length * 0.05
+  const vocabulary = new Vocabulary(model)
   const ops = model.operations
     .map((op) => {
-      const s = score(query, operationFields(model, op))
+      const s = score(query, operationFields(vocabulary, op))
       const length = op.p.split('/').length + (op.p.includes('/relationships/') ? 2 : 0) + (op.m === 'GET' ? 0 : 0.5)
       return { op, s, rank: rank(s, length) }
     })
@@ -104,7 +169,7 @@ export function searchModel(model: ExplorerModel, text: string, limit = 10): Sea
       const fields: Fields = [
         [3, words(name)],
         [1, [...bodyWords(model, schema, 2)]],
-        [0.5, schema.e !== undefined ? (model.enums[schema.e] ?? []).flatMap(words) : []]
+        [0.5, schema.e !== undefined ? vocabulary.enumWords(schema.e) : []]
       ]
       const s = score(query, fields)
       return { name, s, rank: rank(s, words(name).length) }
