@@ -1111,7 +1111,8 @@ function singular(w) {
 }
 /**
  * How well a query word matches a word of the document: 1 the same (singular or plural), 0.9 a
- * short ending added (`expire` → `expired`), 0.6 a longer prefix, 0.5 the document's word a prefix.
+ * short ending added (`expire` → `expired`), 0.6 a longer prefix or the same stem (`invite`,
+ * `invitations`), 0.5 the document's word a prefix.
  */
 function matches(query, word) {
     if (query === word || singular(query) === singular(word))
@@ -1120,7 +1121,11 @@ function matches(query, word) {
         return word.length - query.length <= 2 ? 0.9 : 0.6;
     if (query.length >= 4 && word.length >= 4 && query.startsWith(word))
         return 0.5;
-    return 0;
+    // the same stem with other endings: `invite` and `invitations`
+    let common = 0;
+    while (common < query.length && query[common] === word[common])
+        common++;
+    return common >= 5 && common >= 0.8 * Math.min(query.length, word.length) ? 0.6 : 0;
 }
 function bodyWords(model, s, depth = 0, out = new Set()) {
     const r = resolve(model, s);
@@ -1219,12 +1224,33 @@ function search_score(query, fields) {
     }
     return { score: total, matched };
 }
+/** Verbs that say which method is meant: `invite user` is a POST, `expire build` a PATCH. */
+const VERBS = {
+    create: 'POST',
+    add: 'POST',
+    invite: 'POST',
+    upload: 'POST',
+    submit: 'POST',
+    update: 'PATCH',
+    edit: 'PATCH',
+    change: 'PATCH',
+    expire: 'PATCH',
+    rename: 'PATCH',
+    delete: 'DELETE',
+    remove: 'DELETE',
+    revoke: 'DELETE',
+    list: 'GET',
+    get: 'GET',
+    find: 'GET',
+    show: 'GET'
+};
 /** Operations then schemas, best first; an operation matching every word outranks one that does not. */
 function searchModel(model, text, limit = 10) {
     const queryWords = words(text);
     if (!queryWords.length)
         throw new ExplorerError('search needs words, e.g. search beta group testers', 2);
     const query = queryWords.map(matcher);
+    const methods = new Set(queryWords.map((w) => VERBS[w]).filter(Boolean));
     const need = query.length;
     const rank = (s, length) => (s.matched === need ? 100 : s.matched * 10) + s.score - length * 0.05;
     const vocabulary = new Vocabulary(model);
@@ -1232,7 +1258,7 @@ function searchModel(model, text, limit = 10) {
         .map((op) => {
         const s = search_score(query, operationFields(vocabulary, op));
         const length = op.p.split('/').length + (op.p.includes('/relationships/') ? 2 : 0) + (op.m === 'GET' ? 0 : 0.5);
-        return { op, s, rank: rank(s, length) };
+        return { op, s, rank: rank(s, length) + (methods.has(op.m) ? 1 : 0) };
     })
         .filter((x) => x.s.matched > 0)
         .sort((a, b) => b.rank - a.rank || a.op.p.localeCompare(b.op.p))
