@@ -1,4 +1,5 @@
 import { levenshtein } from '#shared/asc/openapi/validate.js'
+import { byText } from './format.js'
 
 const fold = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')
 
@@ -12,7 +13,7 @@ export function nearestNames(name: string, candidates: readonly string[], n = 5)
       const contains = f.includes(want) ? 0 : 1
       return { c, score: [f === want ? 0 : 1, prefix + contains, levenshtein(want, f)] }
     })
-    .sort((a, b) => a.score[0] - b.score[0] || a.score[2] - b.score[2] + (a.score[1] - b.score[1]) * 3 || a.c.localeCompare(b.c))
+    .sort((a, b) => a.score[0] - b.score[0] || a.score[2] - b.score[2] + (a.score[1] - b.score[1]) * 3 || byText(a.c, b.c))
     .slice(0, n)
     .map((x) => x.c)
 }

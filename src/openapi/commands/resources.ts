@@ -1,4 +1,4 @@
-import { columns, type Answer } from '../format.js'
+import { byText, columns, type Answer } from '../format.js'
 import type { ExplorerModel, ModelOperation } from '../model.js'
 
 /** Operations by Apple's tag (the resource categories), tags sorted by name. */
@@ -10,7 +10,7 @@ export function operationsByTag(model: ExplorerModel): Map<string, ModelOperatio
       list.push(op)
       tags.set(tag, list)
     }
-  return new Map([...tags].sort(([a], [b]) => a.localeCompare(b)))
+  return new Map([...tags].sort(([a], [b]) => byText(a, b)))
 }
 
 /** Apple's tags with their operation counts. */

@@ -2,7 +2,7 @@
 // operation IDs, tags, parameter names and descriptions, body attributes, schema and property
 // names, enum values.
 import { ExplorerError } from '../errors.js'
-import { columns, type Answer } from '../format.js'
+import { byText, columns, type Answer } from '../format.js'
 import type { ExplorerModel, ModelOperation, ModelSchema } from '../model.js'
 import { resolve } from '../types.js'
 
@@ -59,6 +59,16 @@ function bodyWords(model: ExplorerModel, s: ModelSchema, depth = 0, out = new Se
   }
   if (r.i) bodyWords(model, r.i, depth + 1, out)
   return out
+}
+
+/** Names of a schema's members, its attributes' and (for a request) its data's attributes'. */
+function memberWords(schema: ModelSchema): string[] {
+  const names = [
+    ...Object.keys(schema.p ?? {}),
+    ...Object.keys(schema.p?.attributes?.p ?? {}),
+    ...Object.keys(schema.p?.data?.p?.attributes?.p ?? {})
+  ]
+  return names.flatMap(words)
 }
 
 /** Words of enums, descriptions and body schemas, computed once per model and id. */
@@ -188,20 +198,20 @@ export function searchModel(model: ExplorerModel, text: string, limit = 10): Sea
       return { op, s, rank: rank(s, length) + (methods.has(op.m) ? 1 : 0) }
     })
     .filter((x) => x.s.matched > 0)
-    .sort((a, b) => b.rank - a.rank || a.op.p.localeCompare(b.op.p))
+    .sort((a, b) => b.rank - a.rank || byText(a.op.p, b.op.p))
     .slice(0, limit)
   const schemas = Object.entries(model.schemas)
     .map(([name, schema]) => {
       const fields: Fields = [
         [3, words(name)],
-        [1, [...bodyWords(model, schema, 2)]],
+        [1, memberWords(schema)],
         [0.5, schema.e !== undefined ? vocabulary.enumWords(schema.e) : []]
       ]
       const s = score(query, fields)
       return { name, s, rank: rank(s, words(name).length) }
     })
     .filter((x) => x.s.matched > 0)
-    .sort((a, b) => b.rank - a.rank || a.name.localeCompare(b.name))
+    .sort((a, b) => b.rank - a.rank || byText(a.name, b.name))
     .slice(0, Math.max(3, Math.ceil(limit / 2)))
   return [
     ...ops.map((x) => ({ kind: 'operation' as const, name: `${x.op.m} ${x.op.p}`, id: x.op.id, score: round(x.rank) })),
