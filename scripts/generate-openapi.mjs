@@ -4,6 +4,8 @@
 //                                             parameters with enums and maxima, body schema, response kind)
 //   src/shared/asc/generated/schemas.json     the request-body schemas those operations reference
 //   src/shared/asc/generated/openapi-types.ts TypeScript types (openapi-typescript)
+//   src/shared/asc/generated/explorer.json    the explorer's model (src/openapi/model.ts: tags,
+//                                             parameters with descriptions, every schema stripped)
 // Usage: node scripts/generate-openapi.mjs [--check]   (--check fails when the committed files differ)
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -44,6 +46,11 @@ async function types() {
   )
 }
 files['openapi-types.ts'] = await types()
+
+// The explorer builds the same model from a --spec file at run time: one builder, in TypeScript.
+const { tsImport } = await import('tsx/esm/api')
+const { buildModel } = await tsImport('../src/openapi/model.ts', import.meta.url)
+files['explorer.json'] = JSON.stringify(buildModel(spec, sha256)) + '\n'
 
 mkdirSync(outDir, { recursive: true })
 let stale = 0

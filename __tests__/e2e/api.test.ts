@@ -216,3 +216,61 @@ describe('api action, run as a runner runs it', () => {
     expect(refused.errors[0]).toMatch(/Input 'api-base-url': 'http:\/\/example.com' is refused/)
   })
 })
+
+describe('api action with dry-run', () => {
+  it('validates a PATCH and shows the request it would send, sending nothing', async () => {
+    const build = fake.store.create('builds', { version: '7', expired: false })
+    const body = { data: { type: 'builds', id: build.id, attributes: { expired: true } } }
+    const { value: run, requests } = await requestsDuring(() =>
+      api({
+        operation: `PATCH /v1/builds/${build.id}`,
+        body: JSON.stringify(body),
+        'dry-run': 'true'
+      })
+    )
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(requests).toHaveLength(0)
+    expect(run.stdout).toContain(`PATCH ${fake.url}/v1/builds/${build.id}`)
+    expect(run.stdout).toContain('"expired": true')
+    expect(run.summary).toMatch(
+      /^## App Store Connect API\n\n✅ Dry run: `PATCH \/v1\/builds\/\{id\}` is valid; nothing was sent\./
+    )
+    expect(run.summary).toContain(
+      `PATCH ${fake.url}/v1/builds/${build.id}\ncontent-type: application/json`
+    )
+    expect(run.outputs.status).toBeUndefined()
+    expect(fake.store.get('builds', build.id)?.attributes.expired).toBe(false)
+    expect(fake.violations).toEqual([])
+  })
+
+  it('prints the full URL with the query (first page of a paginated GET), sending nothing', async () => {
+    const { value: run, requests } = await requestsDuring(() =>
+      api({
+        operation: 'GET /v1/apps',
+        query: '{"filter[bundleId]": ["com.example.app1", "com.example.app2"]}',
+        paginate: 'true',
+        'dry-run': 'true'
+      })
+    )
+    expect(run.errors).toEqual([])
+    expect(requests).toHaveLength(0)
+    const url = new URL(`${fake.url}/v1/apps`)
+    url.searchParams.set('filter[bundleId]', 'com.example.app1,com.example.app2')
+    url.searchParams.set('limit', '200')
+    expect(run.stdout).toContain(`GET ${url.toString()}`)
+    expect(run.summary).toContain(`GET ${url.toString()}`)
+    expect(run.summary).toContain('links.next')
+  })
+
+  it('refuses what a real call would refuse, with the same error, sending nothing', async () => {
+    const { value: run, requests } = await requestsDuring(() =>
+      api({ operation: 'GET /v1/builds', query: 'limit=500', 'dry-run': 'true' })
+    )
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/Input 'query': 'limit' is 500; the maximum is 200/)
+    ])
+    expect(requests).toHaveLength(0)
+  })
+})

@@ -8,6 +8,7 @@ import type { AscClient } from '#shared/asc/client.js'
 import { group, setOutputs } from '#shared/outputs.js'
 import { runAction } from '#shared/run.js'
 import { Summary } from '#shared/summary.js'
+import { dryRun } from './dry-run.js'
 import { readSettings, type ApiSettings } from './settings.js'
 
 /** GitHub keeps a step output to 1 MB; bigger answers go to a file instead. */
@@ -59,6 +60,10 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const { method, path } = settings.operation
     const client = createClient(settings.connection, 'api')
+    if (settings.dryRun) {
+      await dryRun(client, settings)
+      return
+    }
     let answer: Answer
     try {
       answer = await group(`${method} ${path}`, () => call(client, settings))

@@ -25,6 +25,8 @@ export interface ApiSettings {
   outputFile?: string
   /** Gunzip a gzip answer before writing it to `output-file`. */
   decompress: boolean
+  /** `dry-run`: validate and show the request that would be sent; send nothing. */
+  dryRun: boolean
 }
 
 export function readSettings(inputs = new Inputs()): ApiSettings {
@@ -38,6 +40,7 @@ export function readSettings(inputs = new Inputs()): ApiSettings {
   const paginate = inputs.boolean('paginate', false)
   const outputFile = inputs.optional('output-file')
   const decompress = inputs.boolean('decompress', false)
+  const dryRun = inputs.boolean('dry-run', false)
   if (paginate && !isPageable(operation.op))
     throw new ConfigurationError(
       `${operation.op.m} ${operation.op.p} does not return pages; set paginate to false.`,
@@ -48,5 +51,5 @@ export function readSettings(inputs = new Inputs()): ApiSettings {
     query.limit = String(max ?? 200)
   }
   checkRequest(operationIndex, bodySchemas, operation.op, query, body)
-  return { connection, operation, query, body, paginate, outputFile, decompress }
+  return { connection, operation, query, body, paginate, outputFile, decompress, dryRun }
 }

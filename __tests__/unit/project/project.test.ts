@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { VERSION } from '../../../src/shared/version.js'
@@ -56,7 +56,19 @@ describe('the project hangs together', () => {
     const spec = JSON.parse(text.toString('utf8'))
     expect(operationIndex.version).toBe(spec.info.version)
     expect(operationIndex.sha256).toBe(createHash('sha256').update(text).digest('hex'))
-    expect(operationIndex.operations).toHaveLength(1263)
+    const methods = ['get', 'post', 'patch', 'put', 'delete']
+    const count = Object.values<Record<string, unknown>>(spec.paths).reduce(
+      (n, item) => n + methods.filter((m) => item[m]).length,
+      0
+    )
+    expect(operationIndex.operations).toHaveLength(count)
+  })
+
+  it('ships the OpenAPI explorer as an executable bin that runs with plain node', () => {
+    expect(pkg.bin['app-store-connect-openapi']).toBe('dist/openapi/index.js')
+    expect(readFileSync('dist/openapi/index.js', 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/)
+    expect(statSync('dist/openapi/index.js').mode & 0o111).not.toBe(0)
+    expect(pkg.scripts['update-openapi']).toBe('node scripts/update-openapi.mjs')
   })
 
   it('never reads the shared folder beside the checkout, which a user does not have', () => {
