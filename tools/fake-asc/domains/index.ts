@@ -8,6 +8,7 @@ import { buildsDomain } from './builds.js'
 import { testflightDomain } from './testflight.js'
 import { buildUploadsDomain } from './build-uploads.js'
 import { provisioningDomain } from './provisioning.js'
+import { appStoreDomain } from './app-store.js'
 
 export const defaultDomains: Domain[] = [
   inspectDomain,
@@ -16,5 +17,6 @@ export const defaultDomains: Domain[] = [
   buildsDomain,
   provisioningDomain,
   testflightDomain,
-  buildUploadsDomain
+  buildUploadsDomain,
+  appStoreDomain
 ]
