@@ -27,6 +27,7 @@ describe('composite actions', () => {
   it('are the ones release pipelines need', () => {
     expect([...composites.keys()]).toEqual(
       expect.arrayContaining([
+        'app-store-release',
         'cleanup-signing',
         'nightly-maintenance',
         'setup-signing',
@@ -59,6 +60,7 @@ describe('composite actions', () => {
     expect([...entries].sort()).toEqual([
       'distribute-to-testflight',
       'expire-builds',
+      'submit-to-app-store',
       'sync-profiles'
     ])
   })

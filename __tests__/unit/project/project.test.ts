@@ -11,7 +11,9 @@ const entries: Array<[string, string]> = [
   ['action.yml', 'api'],
   ['actions/distribute-to-testflight/action.yml', 'distribute-to-testflight'],
   ['actions/sync-profiles/action.yml', 'sync-profiles'],
-  ['actions/expire-builds/action.yml', 'expire-builds']
+  ['actions/expire-builds/action.yml', 'expire-builds'],
+  ['actions/submit-to-app-store/action.yml', 'submit-to-app-store'],
+  ['actions/release-to-app-store/action.yml', 'release-to-app-store']
 ]
 
 describe('the project hangs together', () => {
