@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeAsc, type FakeAsc, type Resource } from '../../tools/fake-asc/index.js'
 import {
   connectionInputs,
   expectNoSecrets,
+  ROOT,
   runBundle,
   type ActionRun
 } from '../../tools/e2e-harness.js'
@@ -410,5 +412,61 @@ describe('submit-to-app-store, run as a runner runs it', () => {
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toMatch(message)
     expect(fake.changingRequests()).toEqual([])
+  })
+})
+
+describe('the app-store-release composite, its steps run as the runner runs them', () => {
+  const composite = parse(
+    readFileSync(join(ROOT, 'actions/app-store-release/action.yml'), 'utf8')
+  ) as {
+    inputs: Record<string, { default?: string }>
+    runs: { steps: Array<{ id: string; env: Record<string, string>; run: string }> }
+  }
+
+  /** Evaluates a step's env (`inputs.*` and earlier steps' outputs) into the bundle's inputs. */
+  function stepInputs(
+    env: Record<string, string>,
+    given: Record<string, string>,
+    outputs: Record<string, Record<string, string>>
+  ): Record<string, string> {
+    const inputs: Record<string, string> = {}
+    for (const [variable, value] of Object.entries(env)) {
+      const input = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(value)
+      const step = /^\$\{\{ steps\.([a-z-]+)\.outputs\.([a-z-]+) \}\}$/.exec(value)
+      const name = variable.replace(/^INPUT_/, '').toLowerCase()
+      if (input) inputs[name] = given[input[1]] ?? String(composite.inputs[input[1]]?.default ?? '')
+      else if (step) inputs[name] = outputs[step[1]]?.[step[2]] ?? ''
+      else throw new Error(`cannot evaluate ${variable}: ${value}`)
+    }
+    return inputs
+  }
+
+  it('distributes the build, then submits that build for review', async () => {
+    const { fake, seed } = await seeded()
+    const given = {
+      ...connectionInputs(fake),
+      'bundle-id': 'com.example.storefront',
+      version: '2.0',
+      'build-number': '42',
+      'uses-non-exempt-encryption': 'false',
+      'whats-new': 'Faster checkout.'
+    }
+    const outputs: Record<string, Record<string, string>> = {}
+    for (const step of composite.runs.steps) {
+      const entry = /dist\/([a-z-]+)\/index\.js/.exec(step.run)![1]
+      const run = await runBundle(entry, stepInputs(step.env, given, outputs))
+      expectNoSecrets(run, fake.keys.team.privateKey)
+      expect({ entry, errors: run.errors, code: run.code }).toEqual({ entry, errors: [], code: 0 })
+      outputs[step.id] = run.outputs
+    }
+    expect(outputs.distribute['build-id']).toBe(seed.build.id)
+    const version = versionNamed(fake, '2.0')!
+    expect(fake.store.relatedIds(version, 'build')[0].id).toBe(seed.build.id)
+    expect(outputs.submit).toMatchObject({
+      'version-id': version.id,
+      'app-store-state': 'WAITING_FOR_REVIEW',
+      'build-id': seed.build.id
+    })
+    expect(fake.violations).toEqual([])
   })
 })
