@@ -34055,7 +34055,7 @@ class AppStoreVersions {
         const doc = await this.client.get(`/v1/appStoreVersions/${enc(versionId)}`, VERSION_FIELDS);
         return toVersion(doc.data, indexIncluded(doc.included));
     }
-    /** Creates a version; a lost answer is recovered by looking for it by versionString. */
+    /** Creates a version and returns its ID; a lost answer is recovered by looking it up by versionString. */
     async create(appId, platform, attributes, buildId) {
         const versionString = String(attributes.versionString);
         const find = async () => (await this.list(appId, platform, versionString)).versions[0];
@@ -34069,7 +34069,7 @@ class AppStoreVersions {
                 }
             }
         }, { recover: find });
-        return 'data' in doc ? this.get(doc.data.id) : doc;
+        return 'data' in doc ? doc.data.id : doc.id;
     }
     async update(versionId, attributes, buildId) {
         await this.client.patch(`/v1/appStoreVersions/${enc(versionId)}`, {
@@ -34805,8 +34805,7 @@ async function applyPlan(port, appId, platform, plan, wanted, log) {
     let versionId;
     let localizations = plan.localizations;
     if (!plan.version) {
-        const created = await port.create(appId, platform, { versionString: wanted.version, ...plan.versionChanges }, plan.attachBuild?.id);
-        versionId = created.id;
+        versionId = await port.create(appId, platform, { versionString: wanted.version, ...plan.versionChanges }, plan.attachBuild?.id);
         done.push(`Version ${wanted.version} created${plan.attachBuild ? ` with build ${plan.attachBuild.buildNumber}` : ''}`);
         const existing = await port.localizations(versionId);
         localizations = localizationChanges(wanted.localized, existing, plan.primaryLocale, plan.first).changes;

@@ -55,13 +55,12 @@ export async function applyPlan(
   let versionId: string
   let localizations = plan.localizations
   if (!plan.version) {
-    const created = await port.create(
+    versionId = await port.create(
       appId,
       platform,
       { versionString: wanted.version, ...plan.versionChanges },
       plan.attachBuild?.id
     )
-    versionId = created.id
     done.push(
       `Version ${wanted.version} created${plan.attachBuild ? ` with build ${plan.attachBuild.buildNumber}` : ''}`
     )

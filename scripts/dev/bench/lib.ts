@@ -59,7 +59,7 @@ export async function timedBundle(
     nodeBinary(),
     [
       '--import',
-      join(ROOT, 'scripts', 'bench', 'peak-memory.mjs'),
+      join(ROOT, 'scripts', 'dev', 'bench', 'peak-memory.mjs'),
       join(ROOT, 'dist', entry, 'index.js')
     ],
     { env: childEnv, cwd: temp, stdio: ['ignore', 'pipe', 'pipe'] }

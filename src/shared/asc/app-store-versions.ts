@@ -194,13 +194,13 @@ export class AppStoreVersions {
     return toVersion(doc.data, indexIncluded(doc.included))
   }
 
-  /** Creates a version; a lost answer is recovered by looking for it by versionString. */
+  /** Creates a version and returns its ID; a lost answer is recovered by looking it up by versionString. */
   async create(
     appId: string,
     platform: string,
     attributes: Attributes,
     buildId?: string
-  ): Promise<StoreVersion> {
+  ): Promise<string> {
     const versionString = String(attributes.versionString)
     const find = async () => (await this.list(appId, platform, versionString)).versions[0]
     const doc = await this.client.post<Document<Resource> | StoreVersion>(
@@ -217,7 +217,7 @@ export class AppStoreVersions {
       },
       { recover: find }
     )
-    return 'data' in doc ? this.get(doc.data.id) : doc
+    return 'data' in doc ? doc.data.id : doc.id
   }
 
   async update(versionId: string, attributes: Attributes, buildId?: string): Promise<void> {
