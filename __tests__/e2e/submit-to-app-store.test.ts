@@ -12,7 +12,8 @@ import {
   type ActionRun
 } from '../../tools/e2e-harness.js'
 import { seedStoreApp, type StoreSeed } from '../../tools/seeds/app-store.js'
-import { scriptReview, seedVersion } from '../../tools/fake-asc/domains/app-store.js'
+import { seedVersion } from '../../tools/fake-asc/domains/app-store.js'
+import { scriptReview } from '../../tools/fake-asc/domains/app-store-review.js'
 import { seedBuild } from '../../tools/fake-asc/domains/testflight.js'
 
 let fake: FakeAsc | undefined

@@ -31736,6 +31736,32 @@ function outputs_group(name, fn) {
     return group(name, fn);
 }
 
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core_debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m)
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -32718,32 +32744,6 @@ class JwtTokens {
     invalidate() {
         this.cached = undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core_debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
-/**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
- */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
 }
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
@@ -33820,7 +33820,9 @@ function indexIncluded(included = []) {
     return new Map(included.map((r) => [`${r.type}/${r.id}`, r]));
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/app-store-versions.ts
+;// CONCATENATED MODULE: ./src/shared/asc/app-store-resources.ts
+// The shapes submit-to-app-store and release-to-app-store read from App Store Connect, and the
+// mappers from Apple's JSON:API resources to them (see app-store-versions.ts for the port).
 
 const LOCALIZATION_FIELDS = [
     'description',
@@ -33872,8 +33874,6 @@ const VERSION_FIELDS = {
     include: VERSION_INCLUDES,
     'limit[appStoreVersionLocalizations]': 50
 };
-const ref = (type, id) => ({ data: { type, id } });
-const enc = encodeURIComponent;
 function toBuild(r) {
     const a = (r.attributes ?? {});
     return {
@@ -33922,6 +33922,18 @@ function toSubmission(r) {
         versionId: relatedId(r, 'appStoreVersionForReview')
     };
 }
+
+;// CONCATENATED MODULE: ./src/shared/asc/app-store-versions.ts
+
+
+
+/**
+ * The narrow port over App Store Connect's App Store versions, their localizations, review
+ * details, phased releases, release requests, review submissions and the builds they take. Shared
+ * by submit-to-app-store and release-to-app-store; every path, filter and field is Apple's.
+ */
+const ref = (type, id) => ({ data: { type, id } });
+const enc = encodeURIComponent;
 class AppStoreVersions {
     client;
     constructor(client) {
@@ -33949,7 +33961,7 @@ class AppStoreVersions {
         const doc = await this.client.get(`/v1/appStoreVersions/${enc(versionId)}`, VERSION_FIELDS);
         return toVersion(doc.data, indexIncluded(doc.included));
     }
-    /** Creates a version; a lost answer is recovered by looking for it by versionString. */
+    /** Creates a version and returns its ID; a lost answer is recovered by looking it up by versionString. */
     async create(appId, platform, attributes, buildId) {
         const versionString = String(attributes.versionString);
         const find = async () => (await this.list(appId, platform, versionString)).versions[0];
@@ -33963,7 +33975,7 @@ class AppStoreVersions {
                 }
             }
         }, { recover: find });
-        return 'data' in doc ? this.get(doc.data.id) : doc;
+        return 'data' in doc ? doc.data.id : doc.id;
     }
     async update(versionId, attributes, buildId) {
         await this.client.patch(`/v1/appStoreVersions/${enc(versionId)}`, {
@@ -34346,6 +34358,7 @@ function summarize(r) {
 
 
 
+
 const NAME = 'release-to-app-store';
 async function run() {
     return runAction(NAME, async () => {
@@ -34384,9 +34397,9 @@ async function release(client, port, s, report) {
     report.state = version.state;
     report.phasedState = version.phasedRelease?.state;
     for (const line of plan.already)
-        info(`${line}.`);
+        info(serverText(`${line}.`));
     for (const line of releaseLines(plan, s.version))
-        info(`${s.dryRun ? 'Would ' : ''}${line}`);
+        info(serverText(`${s.dryRun ? 'Would ' : ''}${line}`));
     let state = version.state;
     let phasedState = version.phasedRelease?.state;
     if (!s.dryRun) {

@@ -31842,6 +31842,32 @@ function outputs_group(name, fn) {
     return group(name, fn);
 }
 
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m)
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -32824,32 +32850,6 @@ class JwtTokens {
     invalidate() {
         this.cached = undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
-/**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
- */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
 }
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
@@ -33926,7 +33926,9 @@ function indexIncluded(included = []) {
     return new Map(included.map((r) => [`${r.type}/${r.id}`, r]));
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/app-store-versions.ts
+;// CONCATENATED MODULE: ./src/shared/asc/app-store-resources.ts
+// The shapes submit-to-app-store and release-to-app-store read from App Store Connect, and the
+// mappers from Apple's JSON:API resources to them (see app-store-versions.ts for the port).
 
 const LOCALIZATION_FIELDS = [
     'description',
@@ -33978,8 +33980,6 @@ const VERSION_FIELDS = {
     include: VERSION_INCLUDES,
     'limit[appStoreVersionLocalizations]': 50
 };
-const ref = (type, id) => ({ data: { type, id } });
-const enc = encodeURIComponent;
 function toBuild(r) {
     const a = (r.attributes ?? {});
     return {
@@ -34028,6 +34028,18 @@ function toSubmission(r) {
         versionId: relatedId(r, 'appStoreVersionForReview')
     };
 }
+
+;// CONCATENATED MODULE: ./src/shared/asc/app-store-versions.ts
+
+
+
+/**
+ * The narrow port over App Store Connect's App Store versions, their localizations, review
+ * details, phased releases, release requests, review submissions and the builds they take. Shared
+ * by submit-to-app-store and release-to-app-store; every path, filter and field is Apple's.
+ */
+const ref = (type, id) => ({ data: { type, id } });
+const enc = encodeURIComponent;
 class AppStoreVersions {
     client;
     constructor(client) {
@@ -34860,7 +34872,7 @@ async function applyPlan(port, appId, platform, plan, wanted, log) {
             await port.addItem(submission.id, versionId);
         submission = await port.setSubmission(submission.id, { submitted: true });
         done.push(`Submitted for review (submission ${submission.id})`);
-        log.info(`Submitted ${wanted.version} for review: submission ${submission.id}, ${submission.state}.`);
+        log.info(serverText(`Submitted ${wanted.version} for review: submission ${submission.id}, ${submission.state}.`));
     }
     return { versionId, submission, done };
 }
@@ -35055,6 +35067,7 @@ function summarize(r) {
 
 
 
+
 const NAME = 'submit-to-app-store';
 async function run() {
     return runAction(NAME, async () => {
@@ -35100,20 +35113,20 @@ async function read(client, port, s) {
 async function main_submit(client, port, s, report) {
     const { app, listing, builds, submissions } = await outputs_group('Read the app, its versions and the build', () => read(client, port, s));
     report.app = app;
-    info(`App: ${app.name} (${app.bundleId}, ${app.id}); ${listing.versions.length} version(s) on this platform.`);
+    info(serverText(`App: ${app.name} (${app.bundleId}, ${app.id}); ${listing.versions.length} version(s) on this platform.`));
     let plan = decide(s, listing, builds, submissions);
     report.plan = plan;
     report.buildNumber = plan.build?.buildNumber;
     report.state = plan.version?.state;
     report.submissionId = plan.found?.id;
     for (const n of plan.notices)
-        info(n);
+        info(serverText(n));
     for (const w of plan.warnings)
-        warning(w, { title: 'What’s New skipped' });
+        warning(serverText(w), { title: 'What’s New skipped' });
     const lines = planLines(plan, s.version);
     info(`${changeCount(plan)} change(s) to make${lines.length ? ':' : '.'}`);
     for (const line of lines)
-        info(`${s.dryRun ? 'Would ' : ''}${line}`);
+        info(serverText(`${s.dryRun ? 'Would ' : ''}${line}`));
     const outputs = (versionId, state, submission) => setOutputs({
         'app-id': app.id,
         'version-id': versionId,

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { runAction, failureMessage } from '#shared/run.js'
 import { group, setOutputs } from '#shared/outputs.js'
 import { redact } from '#shared/redact.js'
+import { serverText } from '#shared/log.js'
 import { ConfigurationError } from '#shared/errors.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp } from '#shared/asc/apps.js'
@@ -56,8 +57,9 @@ async function release(
   report.plan = plan
   report.state = version.state
   report.phasedState = version.phasedRelease?.state
-  for (const line of plan.already) core.info(`${line}.`)
-  for (const line of releaseLines(plan, s.version)) core.info(`${s.dryRun ? 'Would ' : ''}${line}`)
+  for (const line of plan.already) core.info(serverText(`${line}.`))
+  for (const line of releaseLines(plan, s.version))
+    core.info(serverText(`${s.dryRun ? 'Would ' : ''}${line}`))
   let state = version.state
   let phasedState = version.phasedRelease?.state
   if (!s.dryRun) {

@@ -10,6 +10,26 @@ import type {
 import { APPROVED, LIVE, REJECTED, localizationChanges, type Plan } from './plan.js'
 import type { SubmitSettings } from './settings.js'
 
+/** The part of the App Store versions port the executor uses (a test passes an in-memory one). */
+export type SubmitPort = Pick<
+  AppStoreVersions,
+  | 'get'
+  | 'create'
+  | 'update'
+  | 'localizations'
+  | 'createLocalization'
+  | 'updateLocalization'
+  | 'createReviewDetail'
+  | 'updateReviewDetail'
+  | 'createPhasedRelease'
+  | 'deletePhasedRelease'
+  | 'answerCompliance'
+  | 'createSubmission'
+  | 'addItem'
+  | 'setSubmission'
+  | 'getSubmission'
+>
+
 /** Independent writes (localizations, review details, phased release) in flight at once. */
 export const CONCURRENCY = 4
 
@@ -38,7 +58,7 @@ export function reviewUrl(appId: string): string {
 
 /** Carries out a plan whose status is `change` (and whose cancel, if any, is done). */
 export async function applyPlan(
-  port: AppStoreVersions,
+  port: SubmitPort,
   appId: string,
   platform: string,
   plan: Plan,
@@ -117,7 +137,9 @@ export async function applyPlan(
     submission = await port.setSubmission(submission.id, { submitted: true })
     done.push(`Submitted for review (submission ${submission.id})`)
     log.info(
-      `Submitted ${wanted.version} for review: submission ${submission.id}, ${submission.state}.`
+      serverText(
+        `Submitted ${wanted.version} for review: submission ${submission.id}, ${submission.state}.`
+      )
     )
   }
   return { versionId, submission, done }
@@ -149,7 +171,7 @@ async function poll<T>(
 
 /** Cancels a submission (replace-in-review) and waits until Apple has completed the cancel. */
 export async function cancelSubmission(
-  port: AppStoreVersions,
+  port: SubmitPort,
   submission: StoreSubmission,
   o: { timeoutMs: number; pollIntervalMs: number; clock: Clock; log: Logger }
 ): Promise<void> {
@@ -164,7 +186,7 @@ export async function cancelSubmission(
 
 /** Waits until App Review approved or rejected the version; rejected is an OperationFailedError. */
 export async function waitForReview(
-  port: AppStoreVersions,
+  port: SubmitPort,
   appId: string,
   versionId: string,
   o: { timeoutMs: number; pollIntervalMs: number; clock: Clock; log: Logger }

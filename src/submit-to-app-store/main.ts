@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { runAction, failureMessage } from '#shared/run.js'
 import { group, setOutputs } from '#shared/outputs.js'
 import { redact } from '#shared/redact.js'
+import { serverText } from '#shared/log.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp, type App } from '#shared/asc/apps.js'
 import type { AscClient } from '#shared/asc/client.js'
@@ -71,18 +72,20 @@ async function submit(
   )
   report.app = app
   core.info(
-    `App: ${app.name} (${app.bundleId}, ${app.id}); ${listing.versions.length} version(s) on this platform.`
+    serverText(
+      `App: ${app.name} (${app.bundleId}, ${app.id}); ${listing.versions.length} version(s) on this platform.`
+    )
   )
   let plan = decide(s, listing, builds, submissions)
   report.plan = plan
   report.buildNumber = plan.build?.buildNumber
   report.state = plan.version?.state
   report.submissionId = plan.found?.id
-  for (const n of plan.notices) core.info(n)
-  for (const w of plan.warnings) core.warning(w, { title: 'What’s New skipped' })
+  for (const n of plan.notices) core.info(serverText(n))
+  for (const w of plan.warnings) core.warning(serverText(w), { title: 'What’s New skipped' })
   const lines = planLines(plan, s.version)
   core.info(`${changeCount(plan)} change(s) to make${lines.length ? ':' : '.'}`)
-  for (const line of lines) core.info(`${s.dryRun ? 'Would ' : ''}${line}`)
+  for (const line of lines) core.info(serverText(`${s.dryRun ? 'Would ' : ''}${line}`))
 
   const outputs = (
     versionId: string | undefined,

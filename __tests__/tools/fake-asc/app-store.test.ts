@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startFakeAsc, type FakeAsc, type Resource } from '../../../tools/fake-asc/index.js'
 import { seedBuild } from '../../../tools/fake-asc/domains/testflight.js'
-import { reviewNow, scriptReview, seedVersion } from '../../../tools/fake-asc/domains/app-store.js'
+import { seedVersion } from '../../../tools/fake-asc/domains/app-store.js'
+import { reviewNow, scriptReview } from '../../../tools/fake-asc/domains/app-store-review.js'
 import { call } from '../../support/fake-asc-helpers.js'
 
 let fake: FakeAsc

@@ -9,6 +9,7 @@ import { testflightDomain } from './testflight.js'
 import { buildUploadsDomain } from './build-uploads.js'
 import { provisioningDomain } from './provisioning.js'
 import { appStoreDomain } from './app-store.js'
+import { appStoreReviewDomain } from './app-store-review.js'
 
 export const defaultDomains: Domain[] = [
   inspectDomain,
@@ -18,5 +19,6 @@ export const defaultDomains: Domain[] = [
   provisioningDomain,
   testflightDomain,
   buildUploadsDomain,
-  appStoreDomain
+  appStoreDomain,
+  appStoreReviewDomain
 ]
