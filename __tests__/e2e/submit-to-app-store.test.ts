@@ -299,6 +299,34 @@ describe('submit-to-app-store, run as a runner runs it', () => {
     expect(run.outputs['app-store-state']).toBe('PENDING_DEVELOPER_RELEASE')
   })
 
+  it('schedules the release, removes the phased release and, with submit false, submits nothing', async () => {
+    const { fake, seed } = await seeded({ usesNonExemptEncryption: false })
+    const draft = seedVersion(fake, seed.app.id, { versionString: '2.0', buildId: seed.build.id })
+    fake.store.create(
+      'appStoreVersionPhasedReleases',
+      { phasedReleaseState: 'INACTIVE' },
+      { appStoreVersion: draft }
+    )
+    const run = await submit(fake, {
+      version: '2.0',
+      'release-type': 'scheduled',
+      'earliest-release-date': '2030-06-01T09:00:00Z',
+      'phased-release': 'false',
+      submit: 'false'
+    })
+    expect(run.errors).toEqual([])
+    expect(fake.store.must('appStoreVersions', draft.id).attributes).toMatchObject({
+      releaseType: 'SCHEDULED',
+      earliestReleaseDate: '2030-06-01T09:00:00Z',
+      appVersionState: 'PREPARE_FOR_SUBMISSION'
+    })
+    expect(fake.store.list('appStoreVersionPhasedReleases')).toEqual([])
+    expect(fake.store.list('reviewSubmissions')).toEqual([])
+    expect(run.outputs['app-store-state']).toBe('PREPARE_FOR_SUBMISSION')
+    expect(run.outputs['submission-id']).toBeUndefined()
+    expect(run.summary).toContain('prepared for review (not submitted: submit is false)')
+  })
+
   it('dry-run prints the plan and changes nothing', async () => {
     const { fake } = await seeded()
     const run = await submit(fake, { ...fullInputs(), 'dry-run': 'true' })
