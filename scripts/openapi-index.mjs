@@ -84,13 +84,15 @@ export function buildIndex(spec) {
 
   const schemas = {}
   for (const name of [...usedSchemas].sort()) schemas[name] = strip(spec.components.schemas[name])
-  function strip(node) {
-    if (Array.isArray(node)) return node.map(strip)
+  // Drops annotations, but never a property that happens to be named like one (`description` of
+  // appStoreVersionLocalizations is a field, not an annotation).
+  function strip(node, isProperties = false) {
+    if (Array.isArray(node)) return node.map((n) => strip(n))
     if (!node || typeof node !== 'object') return node
     const out = {}
     for (const [k, v] of Object.entries(node)) {
-      if (k === 'description' || k === 'title' || k === 'example' || k === 'deprecated') continue
-      out[k] = strip(v)
+      if (!isProperties && ['description', 'title', 'example', 'deprecated'].includes(k)) continue
+      out[k] = strip(v, !isProperties && k === 'properties')
     }
     return out
   }

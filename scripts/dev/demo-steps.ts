@@ -130,6 +130,26 @@ export function demoSteps(data: DemoData): DemoStep[] {
       entry: 'api',
       inputs: { operation: `GET /v1/app?filter[bundleId]=${bundleId}` },
       expectFailure: true
+    },
+    {
+      title: 'submit-to-app-store: version 1.0 with the uploaded build, into App Store review',
+      uses: 'app-store-connect-actions/actions/submit-to-app-store@v1',
+      entry: 'submit-to-app-store',
+      inputs: {
+        'bundle-id': bundleId,
+        version: '1.0',
+        'build-number': '4',
+        'whats-new': 'New onboarding flow.',
+        'release-type': 'manual',
+        'phased-release': 'true',
+        'review-notes': 'No login needed.'
+      }
+    },
+    {
+      title: 'submit-to-app-store again: already waiting for review, nothing changes',
+      uses: 'app-store-connect-actions/actions/submit-to-app-store@v1',
+      entry: 'submit-to-app-store',
+      inputs: { 'bundle-id': bundleId, version: '1.0', 'build-number': '4' }
     }
   ]
 }

@@ -139,6 +139,24 @@ export function seedDemo(store: Store, now: number = Date.now()): DemoData {
       addedDate: iso(-100 + i)
     })
   )
+  // The App Store: 0.9 is live, so 1.0 is the next version (submit-to-app-store's demo step).
+  const liveVersion = store.create(
+    'appStoreVersions',
+    {
+      platform: 'IOS',
+      versionString: '0.9',
+      appVersionState: 'READY_FOR_DISTRIBUTION',
+      appStoreState: 'READY_FOR_SALE',
+      releaseType: 'AFTER_APPROVAL',
+      createdDate: iso(-60)
+    },
+    { app }
+  )
+  store.create(
+    'appStoreVersionLocalizations',
+    { locale: 'en-US', description: 'The demo app.', keywords: 'demo' },
+    { appStoreVersion: liveVersion }
+  )
   return {
     app,
     otherApp,

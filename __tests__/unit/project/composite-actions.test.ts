@@ -27,6 +27,7 @@ describe('composite actions', () => {
   it('are the ones release pipelines need', () => {
     expect([...composites.keys()]).toEqual(
       expect.arrayContaining([
+        'app-store-release',
         'cleanup-signing',
         'nightly-maintenance',
         'setup-signing',
@@ -60,6 +61,7 @@ describe('composite actions', () => {
       'distribute-to-testflight',
       'expire-builds',
       'sync-certificates',
+      'submit-to-app-store',
       'sync-profiles'
     ])
   })

@@ -13,7 +13,9 @@ const entries: Array<[string, string]> = [
   ['actions/sync-profiles/action.yml', 'sync-profiles'],
   ['actions/expire-builds/action.yml', 'expire-builds'],
   ['actions/next-build-number/action.yml', 'next-build-number'],
-  ['actions/sync-certificates/action.yml', 'sync-certificates']
+  ['actions/sync-certificates/action.yml', 'sync-certificates'],
+  ['actions/submit-to-app-store/action.yml', 'submit-to-app-store'],
+  ['actions/release-to-app-store/action.yml', 'release-to-app-store']
 ]
 
 describe('the project hangs together', () => {

@@ -9,6 +9,8 @@ import { testflightDomain } from './testflight.js'
 import { buildUploadsDomain } from './build-uploads.js'
 import { provisioningDomain } from './provisioning.js'
 import { certificatesDomain } from './certificates.js'
+import { appStoreDomain } from './app-store.js'
+import { appStoreReviewDomain } from './app-store-review.js'
 
 export const defaultDomains: Domain[] = [
   inspectDomain,
@@ -18,5 +20,7 @@ export const defaultDomains: Domain[] = [
   provisioningDomain,
   certificatesDomain,
   testflightDomain,
-  buildUploadsDomain
+  buildUploadsDomain,
+  appStoreDomain,
+  appStoreReviewDomain
 ]
