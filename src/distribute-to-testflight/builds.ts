@@ -10,6 +10,8 @@ import {
 import type { components } from '#shared/asc/generated/openapi-types.js'
 import { ConfigurationError, OperationFailedError, TimeoutError } from '#shared/errors.js'
 import { formatDuration } from '#shared/duration.js'
+import { pollUntil } from '#shared/poll.js'
+import type { Sleep } from '#shared/sleep.js'
 import type { Platform } from './settings.js'
 
 type BuildAttributes = NonNullable<components['schemas']['Build']['attributes']>
@@ -189,7 +191,7 @@ export interface WaitOptions {
   pollIntervalMs: number
   /** When the wait started (the upload's start counts too). */
   startedAt?: number
-  sleep?: (ms: number) => Promise<void>
+  sleep?: Sleep
   now?: () => number
   log?: (message: string) => void
 }
@@ -199,8 +201,6 @@ export interface WaitResult {
   waitedMs: number
   polls: number
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * Finds the build (waiting for it to appear) and waits until it is VALID, polling at the interval
@@ -213,7 +213,6 @@ export async function waitForBuild(
   known?: BuildView | string
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? realSleep
   const log = options.log ?? (() => undefined)
   const started = now()
   const deadline = (options.startedAt ?? started) + options.timeoutMs
@@ -226,42 +225,47 @@ export async function waitForBuild(
     const id = build?.id ?? buildId
     return id ? getBuild(client, id) : findBuild(client, search)
   }
-  if (!build) build = await fetch()
-  for (;;) {
-    if (build) {
-      const state = build.processingState
-      if (state === 'VALID') break
-      if (state === 'FAILED' || state === 'INVALID') {
-        const reasons = build.uploadErrors.length
-          ? ` Apple says: ${build.uploadErrors.join('; ')}.`
-          : ''
-        throw new OperationFailedError(
-          `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
+  let first = true
+  const found = await pollUntil<BuildView>(
+    {
+      deadline,
+      intervalMs: options.pollIntervalMs,
+      log,
+      sleep: options.sleep,
+      now,
+      timeout: () => {
+        const waited = formatDuration(now() - (options.startedAt ?? started))
+        return new TimeoutError(
+          build
+            ? `Build ${name} was still ${build.processingState ?? 'PROCESSING'} after ${waited} (processing-timeout). Apple's processing sometimes takes longer: raise processing-timeout, or run the step again later (it picks the build up where it is).`
+            : `Build ${name} did not appear in App Store Connect within ${waited} (processing-timeout). Check that the upload went to this app, that version and build-number match, or raise processing-timeout.`
         )
       }
-      if (!options.wait) break
-    } else if (!options.wait) {
-      throw new ConfigurationError(
-        `no build ${name} in App Store Connect. Check version and build-number, or set wait-for-processing: true to wait for it to appear.`,
-        'build-number'
-      )
+    },
+    async () => {
+      if (!first || !build) build = await fetch()
+      first = false
+      if (build) {
+        const state = build.processingState
+        if (state === 'VALID') return { done: true, value: build }
+        if (state === 'FAILED' || state === 'INVALID') {
+          const reasons = build.uploadErrors.length
+            ? ` Apple says: ${build.uploadErrors.join('; ')}.`
+            : ''
+          throw new OperationFailedError(
+            `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
+          )
+        }
+        if (!options.wait) return { done: true, value: build }
+        return { done: false, waiting: `Build ${name} is ${state ?? 'PROCESSING'}` }
+      }
+      if (!options.wait)
+        throw new ConfigurationError(
+          `no build ${name} in App Store Connect. Check version and build-number, or set wait-for-processing: true to wait for it to appear.`,
+          'build-number'
+        )
+      return { done: false, waiting: `Build ${name} is not in App Store Connect yet` }
     }
-    const left = deadline - now()
-    if (left <= 0) {
-      const waited = formatDuration(now() - (options.startedAt ?? started))
-      throw new TimeoutError(
-        build
-          ? `Build ${name} was still ${build.processingState ?? 'PROCESSING'} after ${waited} (processing-timeout). Apple's processing sometimes takes longer: raise processing-timeout, or run the step again later (it picks the build up where it is).`
-          : `Build ${name} did not appear in App Store Connect within ${waited} (processing-timeout). Check that the upload went to this app, that version and build-number match, or raise processing-timeout.`
-      )
-    }
-    log(
-      build
-        ? `Build ${name} is ${build.processingState ?? 'PROCESSING'}; checking again in ${formatDuration(Math.min(left, options.pollIntervalMs))}.`
-        : `Build ${name} is not in App Store Connect yet; checking again in ${formatDuration(Math.min(left, options.pollIntervalMs))}.`
-    )
-    await sleep(Math.min(left, options.pollIntervalMs))
-    build = await fetch()
-  }
-  return { build, waitedMs: now() - started, polls }
+  )
+  return { build: found, waitedMs: now() - started, polls }
 }

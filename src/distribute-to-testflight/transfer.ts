@@ -2,8 +2,11 @@ import { open, type FileHandle } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createHash } from 'node:crypto'
-import { retryAfterMs } from '#shared/asc/client.js'
+import { retryAfterMs } from '#shared/asc/retry-policy.js'
 import { mapLimit } from '#shared/concurrency.js'
+import { EnvironmentError } from '#shared/errors.js'
+import { retry, type RetryVerdict } from '#shared/retry.js'
+import type { Sleep } from '#shared/sleep.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
 export interface UploadOperation {
@@ -24,7 +27,7 @@ export interface TransferOptions {
   /** Per attempt. Default 10 minutes. */
   timeoutMs?: number
   baseDelayMs?: number
-  sleep?: (ms: number) => Promise<void>
+  sleep?: Sleep
   log?: (message: string) => void
 }
 
@@ -35,14 +38,13 @@ export interface TransferResult {
   ms: number
 }
 
-export class TransferError extends Error {
-  constructor(message: string) {
-    super(message)
+/** The upload host (or the operations Apple gave for it) did not let the file through. */
+export class TransferError extends EnvironmentError {
+  constructor(message: string, advice = 'Run the step again (it starts a new upload)') {
+    super('upload-host', message, { advice })
     this.name = 'TransferError'
   }
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
@@ -160,9 +162,33 @@ async function pump(
 
 const RETRY = new Set([408, 429, 500, 502, 503, 504])
 
+/** A part answered with a status worth another attempt. */
+class RetryablePart extends Error {
+  constructor(readonly answer: PartAnswer) {
+    super(`HTTP ${answer.status}`)
+  }
+}
+
+/** Part failures: refusals stop, retryable statuses and network errors go again. */
+function classifyPartFailure(error: unknown): RetryVerdict {
+  if (error instanceof TransferError) return { retry: false }
+  if (error instanceof RetryablePart)
+    return {
+      retry: true,
+      why: error.message,
+      afterMs: retryAfterMs(error.answer.retryAfter ?? null)
+    }
+  return { retry: true, why: failureReason(error) }
+}
+
+function failureReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message
+}
+
 /**
  * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
- * retried on network errors and 408/429/5xx with backoff (Retry-After honoured).
+ * retried on network errors and 408/429/5xx with full-jitter backoff (Retry-After honoured, capped
+ * at a minute).
  */
 export async function transferParts(
   ops: UploadOperation[],
@@ -175,7 +201,7 @@ export async function transferParts(
   const attempts = options.attempts ?? 5
   const timeoutMs = options.timeoutMs ?? 10 * 60_000
   const baseDelayMs = options.baseDelayMs ?? 1000
-  const sleep = options.sleep ?? realSleep
+  const { sleep } = options
   const log = options.log ?? (() => undefined)
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency })
@@ -188,38 +214,40 @@ export async function transferParts(
       const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20)
       const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`
       const agent = op.url!.startsWith('https:') ? httpsAgent : httpAgent
-      for (let attempt = 1; ; attempt++) {
-        let why: string
-        let retryAfter: number | undefined
-        try {
+      await retry(
+        { attempts, baseDelayMs, maxDelayMs: 60_000, longRetryAfter: 'cap' },
+        async () => {
           const answer = await sendPart(op, file, buffer, agent, timeoutMs)
           if (answer.status >= 200 && answer.status < 300) {
             buffers.push(buffer)
             return
           }
-          why = `HTTP ${answer.status}`
-          if (!RETRY.has(answer.status)) {
-            const expired = op.expiration && Date.parse(op.expiration) < Date.now()
-            throw new TransferError(
-              `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`
-            )
-          }
-          retryAfter = retryAfterMs(answer.retryAfter ?? null)
-        } catch (e) {
-          if (e instanceof TransferError) throw e
-          why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
-        }
-        if (attempt >= attempts)
+          if (RETRY.has(answer.status)) throw new RetryablePart(answer)
+          const expired = op.expiration && Date.parse(op.expiration) < Date.now()
           throw new TransferError(
-            `The upload of ${label} failed ${attempt} times (last: ${why}). Check the runner's network and run the step again.`
+            `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`,
+            expired
+              ? 'Its upload URL has expired; run the step again to start a new upload'
+              : undefined
           )
-        const delay = Math.min(60_000, retryAfter ?? baseDelayMs * 2 ** (attempt - 1))
-        retries++
-        log(
-          `Upload of ${label}: ${why}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${attempts}).`
-        )
-        await sleep(delay)
-      }
+        },
+        classifyPartFailure,
+        {
+          sleep,
+          onRetry: ({ attempt, of, delayMs, why }) => {
+            retries++
+            log(
+              `Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+            )
+          },
+          giveUp: (error, n) =>
+            new EnvironmentError(
+              'upload-host',
+              `The upload of ${label} failed ${n} times (last: ${failureReason(error)})`,
+              { cause: error }
+            )
+        }
+      )
     })
   } finally {
     httpAgent.destroy()

@@ -2,7 +2,8 @@ import type { AscClient } from '#shared/asc/client.js'
 import { relatedId, type Document, type Resource } from '#shared/asc/types.js'
 import type { components } from '#shared/asc/generated/openapi-types.js'
 import { ConfigurationError, TimeoutError } from '#shared/errors.js'
-import { formatDuration } from '#shared/duration.js'
+import { pollUntil } from '#shared/poll.js'
+import type { Sleep } from '#shared/sleep.js'
 import type { ArchiveInfo } from './archive.js'
 import type { Target } from './target.js'
 import { hashFile, transferParts, type TransferOptions, type UploadOperation } from './transfer.js'
@@ -30,11 +31,9 @@ export interface UploadOptions {
   /** Epoch ms by which the upload must be COMPLETE. */
   deadline: number
   transfer?: TransferOptions
-  sleep?: (ms: number) => Promise<void>
+  sleep?: Sleep
   log?: (message: string) => void
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 function details(state: UploadState | undefined, kind: 'errors' | 'warnings'): string[] {
   return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '))
@@ -53,7 +52,6 @@ export async function uploadArchive(
   options: UploadOptions
 ): Promise<UploadResult> {
   const log = options.log ?? (() => undefined)
-  const sleep = options.sleep ?? realSleep
   const attributes = {
     cfBundleShortVersionString: target.version!,
     cfBundleVersion: target.buildNumber,
@@ -151,42 +149,48 @@ export async function uploadArchive(
   })
 
   // 5. Follow the upload's state.
-  for (;;) {
-    const doc = await client.get<Document<Resource<UploadAttributes>>>(
-      `/v1/buildUploads/${encodeURIComponent(uploadId)}`,
-      {
-        'fields[buildUploads]': ['state', 'build']
-      }
-    )
-    const state = doc.data.attributes?.state
-    const warnings = details(state, 'warnings')
-    if (state?.state === 'FAILED') {
-      const errors = details(state, 'errors')
-      throw new ConfigurationError(
-        `App Store Connect refused the upload of ${archive.fileName} (build upload ${uploadId}): ${errors.length ? errors.join('; ') : 'no reason given'}. Fix the archive and run the step again.`,
-        'ipa-path'
+  let state: UploadState | undefined
+  return pollUntil(
+    {
+      deadline: options.deadline,
+      intervalMs: options.pollIntervalMs,
+      log,
+      sleep: options.sleep,
+      timeout: () =>
+        new TimeoutError(
+          `The upload ${uploadId} was still ${state?.state ?? 'PROCESSING'} when processing-timeout ran out. Run the step again later (it finds the build once Apple has it), or raise processing-timeout.`
+        )
+    },
+    async () => {
+      const doc = await client.get<Document<Resource<UploadAttributes>>>(
+        `/v1/buildUploads/${encodeURIComponent(uploadId)}`,
+        {
+          'fields[buildUploads]': ['state', 'build']
+        }
       )
-    }
-    if (state?.state === 'COMPLETE')
+      state = doc.data.attributes?.state
+      if (state?.state === 'FAILED') {
+        const errors = details(state, 'errors')
+        throw new ConfigurationError(
+          `App Store Connect refused the upload of ${archive.fileName} (build upload ${uploadId}): ${errors.length ? errors.join('; ') : 'no reason given'}. Fix the archive and run the step again.`,
+          'ipa-path'
+        )
+      }
+      if (state?.state !== 'COMPLETE')
+        return { done: false, waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}` }
       return {
-        uploadId,
-        buildId: relatedId(doc.data, 'build'),
-        bytes: transfer.bytes,
-        parts: transfer.parts,
-        retries: transfer.retries,
-        transferMs: transfer.ms,
-        sha256,
-        warnings
+        done: true,
+        value: {
+          uploadId,
+          buildId: relatedId(doc.data, 'build'),
+          bytes: transfer.bytes,
+          parts: transfer.parts,
+          retries: transfer.retries,
+          transferMs: transfer.ms,
+          sha256,
+          warnings: details(state, 'warnings')
+        }
       }
-    const left = options.deadline - Date.now()
-    if (left <= 0)
-      throw new TimeoutError(
-        `The upload ${uploadId} was still ${state?.state ?? 'PROCESSING'} when processing-timeout ran out. Run the step again later (it finds the build once Apple has it), or raise processing-timeout.`
-      )
-    const pause = Math.min(left, options.pollIntervalMs)
-    log(
-      `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}; checking again in ${formatDuration(pause)}.`
-    )
-    await sleep(pause)
-  }
+    }
+  )
 }

@@ -1,5 +1,12 @@
 import * as core from '@actions/core'
-import { ConfigurationError, OperationFailedError, TimeoutError, errorMessage } from './errors.js'
+import {
+  ConfigurationError,
+  EnvironmentError,
+  OperationFailedError,
+  TimeoutError,
+  errorMessage,
+  sentences
+} from './errors.js'
 import { ApiError } from './asc/errors.js'
 import { redact } from './redact.js'
 
@@ -18,10 +25,91 @@ export async function runAction(action: string, main: () => Promise<void>): Prom
 }
 
 export function failureMessage(action: string, error: unknown): string {
-  if (error instanceof ConfigurationError || error instanceof ApiError) return error.message
-  if (error instanceof TimeoutError || error instanceof OperationFailedError) return error.message
+  const known = classifyError(error)
+  if (
+    known instanceof ConfigurationError ||
+    known instanceof ApiError ||
+    known instanceof EnvironmentError ||
+    known instanceof TimeoutError ||
+    known instanceof OperationFailedError
+  )
+    return known.message
+  return sentences(
+    `${action} failed unexpectedly: ${errorMessage(error)}`,
+    "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)"
+  )
+}
+
+/** What the file-system error codes mean, in words. */
+const FILE_CODES: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EEXIST: 'it already exists',
+  ENOTEMPTY: 'the directory is not empty',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EBUSY: 'it is busy',
+  ENAMETOOLONG: 'the name is too long',
+  EIO: 'an input/output error'
+}
+
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket'])
+
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+export function classifyError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof EnvironmentError) return error
+  const e = error as NodeJS.ErrnoException
+  const code = typeof e.code === 'string' ? e.code : undefined
+  if (!code) return error
+  if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+    const what = e.syscall ? `${e.syscall} ` : ''
+    const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file'
+    return new EnvironmentError(
+      'file',
+      `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`,
+      {
+        cause: error
+      }
+    )
+  }
+  if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+    return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+      cause: error
+    })
+  return error
+}
+
+function isFileSyscall(syscall: string | undefined): boolean {
   return (
-    `${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-    `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`
+    syscall !== undefined &&
+    /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(
+      syscall
+    )
   )
 }

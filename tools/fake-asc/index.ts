@@ -9,12 +9,9 @@
 //   await fake.close()
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import {
-  matchPath,
-  validateBodyDetailed,
-  validateQueryDetailed,
-  type BodyProblem
-} from '../../src/shared/asc/openapi/validate.js'
+import { matchPath } from '../../src/shared/asc/openapi/paths.js'
+import { validateQueryDetailed } from '../../src/shared/asc/openapi/query.js'
+import { validateBodyDetailed, type BodyProblem } from '../../src/shared/asc/openapi/body.js'
 import {
   generateTestKey,
   scopeAllows,

@@ -10,7 +10,7 @@ import type {
   JsonSchema,
   OperationIndex,
   SchemaMap
-} from '../../src/shared/asc/openapi/validate.js'
+} from '../../src/shared/asc/openapi/index-types.js'
 import { bodySchemas, operationIndex } from '../../src/shared/asc/operations.js'
 
 export type AttrKind = 'string' | 'enum' | 'boolean' | 'number' | 'date' | 'array' | 'object'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AscClient, retryAfterMs, type Logger } from '../../../src/shared/asc/client.js'
+import { EnvironmentError } from '../../../src/shared/errors.js'
 import { ApiError } from '../../../src/shared/asc/errors.js'
 import type { TokenSource } from '../../../src/shared/asc/auth.js'
 
@@ -344,5 +345,56 @@ describe('rate limits', () => {
     }))
     for (let i = 0; i < 5; i++) await h.client.get('/v1/apps')
     expect(h.sleeps).toEqual([])
+  })
+})
+
+describe('transport failures are environment errors, not bugs', () => {
+  const failure = async (promise: Promise<unknown>) => {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(EnvironmentError)
+    return error as EnvironmentError
+  }
+
+  it('the network failing on every attempt', async () => {
+    const h = harness(() => 'lost', { maxAttempts: 3 })
+    const e = await failure(h.client.get('/v1/apps'))
+    expect(e.kind).toBe('network')
+    expect(e.message).toMatch(
+      /^GET \/v1\/apps failed after 3 attempt\(s\): ECONNRESET\. Check the runner's network/
+    )
+    expect(e.message).not.toMatch(/\.\./)
+    expect(h.calls).toHaveLength(3)
+  })
+
+  it('no answer within the timeout, every time', async () => {
+    const h = harness([], {
+      maxAttempts: 2,
+      fetch: (async () => {
+        throw new DOMException('The operation timed out.', 'TimeoutError')
+      }) as typeof fetch
+    })
+    const e = await failure(h.client.get('/v1/apps'))
+    expect(e.kind).toBe('timeout')
+    expect(e.message).toMatch(
+      /failed after 2 attempt\(s\): no answer within 60s\. App Store Connect/
+    )
+  })
+
+  it('a lost answer to a create that cannot be looked for', async () => {
+    const h = harness(['lost'])
+    const e = await failure(h.client.post('/v1/betaGroups', { data: {} }))
+    expect(e.kind).toBe('network')
+    expect(e.message).toMatch(
+      /was not resent\. Run the step again: it picks up the current state\.$/
+    )
+  })
+
+  it('a redirect, and a link to another host', async () => {
+    const h = harness([{ status: 301, headers: { location: 'https://elsewhere.example/' } }])
+    expect((await failure(h.client.get('/v1/apps'))).kind).toBe('redirect')
+    expect(() => h.client.url('https://evil.example/v1/apps')).toThrow(EnvironmentError)
   })
 })

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { ApiError } from '../../../src/shared/asc/errors.js'
-import { ConfigurationError } from '../../../src/shared/errors.js'
-import { failureMessage } from '../../../src/shared/run.js'
+import {
+  ConfigurationError,
+  EnvironmentError,
+  OperationFailedError,
+  TimeoutError,
+  sentences
+} from '../../../src/shared/errors.js'
+import { classifyError, failureMessage } from '../../../src/shared/run.js'
 import { redact } from '../../../src/shared/redact.js'
 import { parseRateLimit, RateLimiter } from '../../../src/shared/asc/rate-limit.js'
 
@@ -86,6 +92,141 @@ describe('the run wrapper message', () => {
     const text =
       'token eyJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJhcHBzdG9yZSJ9.c2lnbmF0dXJlMTIz and -----BEGIN PRIVATE KEY-----\nMIG\n-----END PRIVATE KEY-----'
     expect(redact(text)).toBe('token [token redacted] and [private key redacted]')
+  })
+})
+
+/** A Node system error as fs and net raise them. */
+function systemError(code: string, syscall: string, path?: string): NodeJS.ErrnoException {
+  const e = new Error(
+    `${code}: something, ${syscall}${path ? ` '${path}'` : ''}`
+  ) as NodeJS.ErrnoException
+  e.code = code
+  e.syscall = syscall
+  if (path) e.path = path
+  return e
+}
+
+describe('sentences()', () => {
+  it('ends each part with exactly one full stop and skips empty parts', () => {
+    expect(sentences('One', 'Two.', undefined, '', false, '  Three?  ')).toBe('One. Two. Three?')
+    expect(sentences('It failed (HTTP 504)', 'Run it again.')).toBe(
+      'It failed (HTTP 504). Run it again.'
+    )
+    expect(sentences()).toBe('')
+  })
+})
+
+describe('each error class says what happened and what to do', () => {
+  it('ConfigurationError names its input once', () => {
+    expect(new ConfigurationError('bad value', 'key-id').message).toBe("Input 'key-id': bad value")
+    expect(new ConfigurationError("'key-id' is bad", 'key-id').message).toBe("'key-id' is bad")
+    expect(new ConfigurationError('no input').input).toBeUndefined()
+  })
+
+  it('OperationFailedError and TimeoutError keep their message and name', () => {
+    const failed = new OperationFailedError('Build 1.0 (5) finished processing as INVALID.')
+    expect([failed.name, failed.message]).toEqual([
+      'OperationFailedError',
+      'Build 1.0 (5) finished processing as INVALID.'
+    ])
+    const late = new TimeoutError('Still PROCESSING.')
+    expect([late.name, late.message]).toEqual(['TimeoutError', 'Still PROCESSING.'])
+  })
+
+  it('EnvironmentError adds the advice of its kind, with no double full stop', () => {
+    const advice: Record<EnvironmentError['kind'], RegExp> = {
+      network: /failed\. Check the runner's network \(proxy, firewall, DNS\) and api-base-url/,
+      timeout:
+        /failed\. App Store Connect or the network did not answer in time; run the step again/,
+      redirect: /failed\. Check api-base-url: it must name the API host itself/,
+      'upload-host': /failed\. Apple's upload host did not take the file; .*new upload/,
+      file: /failed\. Check the path, its permissions and the free disk space/
+    }
+    for (const [kind, pattern] of Object.entries(advice)) {
+      const e = new EnvironmentError(kind as EnvironmentError['kind'], 'It failed.')
+      expect(e.kind).toBe(kind)
+      expect(e.name).toBe('EnvironmentError')
+      expect(e.message).toMatch(pattern)
+      expect(e.message).not.toMatch(/\.\./)
+      expect(e.message).not.toMatch(/bug/)
+    }
+  })
+
+  it('EnvironmentError takes its own advice, or none, and keeps the cause', () => {
+    const cause = new Error('ECONNRESET')
+    const e = new EnvironmentError('network', 'The answer was lost', {
+      advice: 'Run the step again: it picks up the current state.',
+      cause
+    })
+    expect(e.message).toBe(
+      'The answer was lost. Run the step again: it picks up the current state.'
+    )
+    expect(e.cause).toBe(cause)
+    expect(new EnvironmentError('file', 'Disk full', { advice: false }).message).toBe('Disk full.')
+  })
+})
+
+describe('the run wrapper classifies what is not a bug', () => {
+  it('prints an EnvironmentError as it is, without calling it a bug', () => {
+    const e = new EnvironmentError(
+      'upload-host',
+      'The upload of part 2 of 3 failed 5 times (last: HTTP 504)'
+    )
+    expect(failureMessage('distribute-to-testflight', e)).toBe(e.message)
+    expect(e.message).toMatch(/\(last: HTTP 504\)\. Apple's upload host/)
+  })
+
+  it.each([
+    [
+      'ENOENT',
+      'open',
+      '/work/app.ipa',
+      /Could not open '\/work\/app\.ipa': no such file or directory \(ENOENT\)\. Check the path/
+    ],
+    ['EACCES', 'mkdir', '/out', /Could not mkdir '\/out': permission denied \(EACCES\)/],
+    ['EISDIR', 'read', undefined, /Could not read a file: it is a directory \(EISDIR\)/],
+    [
+      'ENOSPC',
+      'write',
+      '/tmp/x',
+      /no space left on the device \(ENOSPC\)\. Check the path, its permissions and the free disk space/
+    ]
+  ])('a file-system %s from %s is a file error', (code, syscall, path, pattern) => {
+    const error = systemError(code, syscall, path)
+    const classified = classifyError(error)
+    expect(classified).toBeInstanceOf(EnvironmentError)
+    expect((classified as EnvironmentError).kind).toBe('file')
+    expect((classified as EnvironmentError).cause).toBe(error)
+    const message = failureMessage('sync-profiles', error)
+    expect(message).toMatch(pattern)
+    expect(message).not.toMatch(/bug|unexpectedly|\.\./)
+  })
+
+  it('a socket or resolver error is a network error', () => {
+    for (const [code, syscall] of [
+      ['ECONNRESET', 'read'],
+      ['ENOTFOUND', 'getaddrinfo'],
+      ['ECONNREFUSED', 'connect']
+    ]) {
+      const classified = classifyError(systemError(code, syscall)) as EnvironmentError
+      expect(classified).toBeInstanceOf(EnvironmentError)
+      expect(classified.kind).toBe('network')
+      expect(classified.message).toMatch(new RegExp(`${code}.*Check the runner's network`))
+    }
+  })
+
+  it('a TypeError, an unknown code or a code-less error stays a bug, said once', () => {
+    const typeError = new TypeError("Cannot read properties of undefined (reading 'id')")
+    expect(classifyError(typeError)).toBe(typeError)
+    expect(failureMessage('api', typeError)).toBe(
+      "api failed unexpectedly: Cannot read properties of undefined (reading 'id'). This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)."
+    )
+    const odd = Object.assign(new Error('ERR_SOMETHING: odd'), { code: 'ERR_SOMETHING' })
+    expect(classifyError(odd)).toBe(odd)
+    expect(failureMessage('api', new Error('it ended with a full stop.'))).toMatch(
+      /full stop\. This is a bug/
+    )
+    expect(failureMessage('api', new Error('it ended with a full stop.'))).not.toMatch(/\.\./)
   })
 })
 

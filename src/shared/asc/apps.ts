@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors.js'
 import type { AscClient } from './client.js'
 import { ApiError } from './errors.js'
 import type { Document, Resource } from './types.js'
-import { levenshtein } from './openapi/validate.js'
+import { nearest } from '../text.js'
 
 export interface App {
   id: string
@@ -10,19 +10,13 @@ export interface App {
   name: string
 }
 
+// Re-exported for the entry points that import it from here.
+export { nearest }
+
 type AppResource = Resource<{ bundleId?: string; name?: string }>
 
 function toApp(r: AppResource): App {
   return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' }
-}
-
-/** The `n` candidates nearest to `wanted`, nearest first. */
-export function nearest(wanted: string, candidates: string[], n = 3): string[] {
-  return [...new Set(candidates)]
-    .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())] as const)
-    .sort((a, b) => a[1] - b[1])
-    .slice(0, n)
-    .map(([c]) => c)
 }
 
 /** How to find the app: by ID, by bundle ID, or both (then they must agree). */

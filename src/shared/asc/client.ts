@@ -1,11 +1,25 @@
+import { EnvironmentError } from '../errors.js'
 import { actionsLogger, type Logger } from '../log.js'
+import { retry, type RetryPolicy } from '../retry.js'
+import { sleep as realSleep, type Sleep } from '../sleep.js'
 import { PROJECT, VERSION } from '../version.js'
 import { ApiError, parseAppleErrors } from './errors.js'
+import { exchange } from './transport.js'
+import { mergePages, pages, type PageOptions, type PageStats } from './pagination.js'
 import { RateLimiter } from './rate-limit.js'
 import type { TokenSource } from './auth.js'
 import type { Document, Query, Resource } from './types.js'
 
-export { actionsLogger, type Logger }
+import {
+  DEFAULT_IDEMPOTENT,
+  LostAnswer,
+  RETRY_STATUS,
+  RetryableAnswer,
+  classifyAscFailure,
+  retryAfterMs
+} from './retry-policy.js'
+
+export { actionsLogger, retryAfterMs, type Logger, type PageOptions, type PageStats }
 
 export interface ClientOptions {
   baseUrl: string | URL
@@ -16,7 +30,7 @@ export interface ClientOptions {
   maxAttempts?: number
   /** No retry starts after this much time spent on one request. Default 5 minutes. */
   maxRetryTimeMs?: number
-  /** First backoff step; doubles each retry, with full jitter. Default 1 s. */
+  /** First backoff step; doubles each retry; each wait is between half the step and the step. Default 1 s. */
   baseDelayMs?: number
   /** Largest single wait, Retry-After included. Default 60 s. */
   maxDelayMs?: number
@@ -26,7 +40,7 @@ export interface ClientOptions {
   agent?: string
   logger?: Logger
   fetch?: typeof fetch
-  sleep?: (ms: number) => Promise<void>
+  sleep?: Sleep
   random?: () => number
   rateLimiter?: RateLimiter
 }
@@ -60,39 +74,11 @@ export interface AscResponse<T> {
   recovered?: boolean
 }
 
-export interface PageOptions {
-  /** Default 200 (Apple's maximum for most collections); `false` sends no `limit`. */
-  limit?: number | false
-  maxPages?: number
-}
-
-export interface PageStats {
-  /** Pages read, re-reads included. */
-  pages: number
-  /** False when the listing stopped before its end (see `pages()`). */
-  complete: boolean
-}
-
 export interface RequestStats {
   requests: number
   retries: number
   byMethod: Record<string, number>
   recovered: number
-}
-
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504])
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
-
-class LostAnswer extends Error {}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
 /**
@@ -137,8 +123,10 @@ export class AscClient {
     if (/^https?:\/\//i.test(target)) {
       url = new URL(target)
       if (url.origin !== this.baseUrl.origin)
-        throw new Error(
-          `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`
+        throw new EnvironmentError(
+          'redirect',
+          `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`,
+          { advice: 'Check api-base-url and the URL asked for' }
         )
     } else {
       const prefix = this.baseUrl.pathname.replace(/\/+$/, '')
@@ -163,78 +151,96 @@ export class AscClient {
   ): Promise<AscResponse<T>> {
     const url = this.url(target, options.query)
     const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method)
-    const started = Date.now()
-    const { logger } = this.opts
-    let resigned = false
-    for (let attempt = 1; ; attempt++) {
-      let retryIn: number
-      let why: string
-      try {
-        const response = await this.send(method, url, options)
-        if (response.status < 300) return response
-        if (response.status < 400)
-          throw new Error(
-            `${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`
+    const signing = { resigned: false }
+    const policy: RetryPolicy = {
+      attempts: this.opts.maxAttempts,
+      budgetMs: this.opts.maxRetryTimeMs,
+      baseDelayMs: this.opts.baseDelayMs,
+      maxDelayMs: this.opts.maxDelayMs,
+      jitter: 'equal'
+    }
+    return retry(
+      policy,
+      () => this.attempt<T>(method, url, options, idempotent, signing),
+      classifyAscFailure,
+      {
+        sleep: this.opts.sleep,
+        random: this.opts.random,
+        onRetry: ({ attempt, of, delayMs, why }) => {
+          this.stats.retries++
+          this.opts.logger.info(
+            `${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
           )
-        const { status } = response
-        if (status === 401 && !resigned) {
-          resigned = true
-          this.tokens.invalidate()
-          logger.info(
-            `App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`
-          )
-          attempt--
-          continue
-        }
-        if (!RETRY_STATUS.has(status)) throw this.apiError(response, method, url)
-        if (status !== 429 && !idempotent) {
-          // The server may have done the work before failing: look before resending.
-          const recovered = await this.tryRecover(options, method, url)
-          if (recovered) return recovered
-          if (!options.recover) throw this.apiError(response, method, url)
-        }
-        why = `${status}`
-        const after = retryAfterMs(response.headers.get('retry-after'))
-        retryIn = after ?? this.backoff(attempt)
-        if (
-          attempt >= this.opts.maxAttempts ||
-          after! > this.opts.maxDelayMs ||
-          Date.now() - started + retryIn > this.opts.maxRetryTimeMs
-        )
-          throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`)
-      } catch (error) {
-        if (!(error instanceof LostAnswer)) throw error
-        if (!idempotent) {
-          const recovered = await this.tryRecover(options, method, url)
-          if (recovered) return recovered
-          if (!options.recover)
-            throw new Error(
-              `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`,
-              { cause: error }
+        },
+        giveUp: (error, attempts) => {
+          if (error instanceof RetryableAnswer)
+            return this.apiError(
+              error.response,
+              method,
+              url,
+              `Gave up after ${attempts} attempt(s).`
             )
-        }
-        why = error.message
-        retryIn = this.backoff(attempt)
-        if (
-          attempt >= this.opts.maxAttempts ||
-          Date.now() - started + retryIn > this.opts.maxRetryTimeMs
-        )
-          throw new Error(
-            `${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`,
+          const lost = error as LostAnswer
+          return new EnvironmentError(
+            lost.timedOut ? 'timeout' : 'network',
+            `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`,
             { cause: error }
           )
+        }
       }
-      this.stats.retries++
-      logger.info(
-        `${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`
-      )
-      await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs))
-    }
+    )
   }
 
-  private backoff(attempt: number): number {
-    const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1))
-    return Math.round(cap / 2 + (this.opts.random() * cap) / 2)
+  /**
+   * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+   * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+   */
+  private async attempt<T>(
+    method: string,
+    url: URL,
+    options: RequestOptions<T>,
+    idempotent: boolean,
+    signing: { resigned: boolean }
+  ): Promise<AscResponse<T>> {
+    let response: AscResponse<T>
+    try {
+      response = await this.send(method, url, options)
+      if (response.status === 401 && !signing.resigned) {
+        signing.resigned = true
+        this.tokens.invalidate()
+        this.opts.logger.info(
+          `App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`
+        )
+        response = await this.send(method, url, options)
+      }
+    } catch (error) {
+      if (!(error instanceof LostAnswer) || idempotent) throw error
+      const recovered = await this.tryRecover(options, method, url)
+      if (recovered) return recovered
+      if (!options.recover)
+        throw new EnvironmentError(
+          error.timedOut ? 'timeout' : 'network',
+          `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`,
+          { advice: 'Run the step again: it picks up the current state', cause: error }
+        )
+      throw error
+    }
+    const { status } = response
+    if (status < 300) return response
+    if (status < 400)
+      throw new EnvironmentError(
+        'redirect',
+        `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`,
+        { advice: 'Check api-base-url' }
+      )
+    if (!RETRY_STATUS.has(status)) throw this.apiError(response, method, url)
+    if (status !== 429 && !idempotent) {
+      // The server may have done the work before failing: look before resending.
+      const recovered = await this.tryRecover(options, method, url)
+      if (recovered) return recovered
+      if (!options.recover) throw this.apiError(response, method, url)
+    }
+    throw new RetryableAnswer(response)
   }
 
   private async tryRecover<T>(
@@ -293,49 +299,13 @@ export class AscClient {
     }
     this.stats.requests++
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1
-    const t0 = Date.now()
-    let res: Response
-    let bytes: Buffer
-    try {
-      res = await this.opts.fetch(url, {
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs)
-      })
-      bytes = Buffer.from(await res.arrayBuffer())
-    } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } }
-      const reason =
-        e.name === 'TimeoutError' || e.name === 'AbortError'
-          ? `no answer within ${this.opts.timeoutMs / 1000}s`
-          : (e.cause?.code ?? e.cause?.message ?? e.message)
-      this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`)
-      throw new LostAnswer(reason)
-    }
-    this.rateLimiter.observe(res.headers.get('x-rate-limit'))
-    this.opts.logger.debug(
-      `${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`
+    const response = await exchange<T>(
+      this.opts.fetch,
+      { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs },
+      this.opts.logger
     )
-    const contentType = res.headers.get('content-type') ?? undefined
-    let data: unknown
-    if (bytes.length && (contentType?.includes('json') ?? false)) {
-      try {
-        data = JSON.parse(bytes.toString('utf8'))
-      } catch {
-        data = undefined
-      }
-    }
-    const isJson = contentType?.includes('json') ?? false
-    return {
-      status: res.status,
-      headers: res.headers,
-      url: url.href,
-      data: data as T,
-      bytes: isJson ? undefined : bytes,
-      contentType
-    }
+    this.rateLimiter.observe(response.headers.get('x-rate-limit'))
+    return response
   }
 
   async get<T extends Document = Document>(target: string, query?: Query): Promise<T> {
@@ -360,45 +330,18 @@ export class AscClient {
   }
 
   /**
-   * Every page of a collection, following `links.next` verbatim. An empty page that still links
-   * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-   * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-   * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+   * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+   * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+   * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
    */
-  async *pages<R extends Resource = Resource>(
+  pages<R extends Resource = Resource>(
     target: string,
     query: Query = {},
     options: PageOptions = {},
     stats: PageStats = { pages: 0, complete: true }
   ): AsyncGenerator<Document<R[]>> {
-    const limit = options.limit ?? 200
     const maxPages = options.maxPages ?? this.opts.maxPages
-    let next: string | undefined = this.url(
-      target,
-      limit === false || query.limit !== undefined ? query : { ...query, limit }
-    ).href
-    const seen = new Set<string>()
-    let rereads = 0
-    const stop = (why: string) => {
-      stats.complete = false
-      this.opts.logger.warning(
-        `Pagination of ${target} ${why}; stopping there, the list may be incomplete.`
-      )
-    }
-    while (next) {
-      if (seen.has(next)) return stop('returned a page it had already returned')
-      const doc: Document<R[]> = await this.get<Document<R[]>>(next)
-      stats.pages++
-      const link = doc.links?.next
-      if (link && !(doc.data?.length > 0)) {
-        if (rereads++ < 2) continue
-        return stop('returned an empty page that links onwards')
-      }
-      seen.add(next)
-      yield doc
-      if (link && stats.pages >= maxPages) return stop(`reached ${maxPages} pages`)
-      next = link
-    }
+    return pages<R>(this, this.opts.logger, target, query, { ...options, maxPages }, stats)
   }
 
   /** Every page merged: `data` in order and `included`, each without duplicates. */
@@ -407,13 +350,7 @@ export class AscClient {
     query: Query = {},
     options: PageOptions = {}
   ): Promise<{ data: R[]; included: Resource[] } & PageStats> {
-    const data = new Map<string, R>()
-    const included = new Map<string, Resource>()
     const stats: PageStats = { pages: 0, complete: true }
-    for await (const doc of this.pages<R>(target, query, options, stats)) {
-      for (const r of doc.data ?? []) data.set(`${r.type}/${r.id}`, r)
-      for (const r of doc.included ?? []) included.set(`${r.type}/${r.id}`, r)
-    }
-    return { data: [...data.values()], included: [...included.values()], ...stats }
+    return mergePages(this.pages<R>(target, query, options, stats), stats)
   }
 }

@@ -1,6 +1,6 @@
 import indexJson from './generated/operations.json' with { type: 'json' }
 import schemasJson from './generated/schemas.json' with { type: 'json' }
-import type { OperationIndex, SchemaMap } from './openapi/validate.js'
+import type { OperationIndex, SchemaMap } from './openapi/index-types.js'
 
 /**
  * Apple's operations and request-body schemas, generated from openapi/openapi.oas.json by
