@@ -1,3 +1,4 @@
+import { appleTime } from '#shared/dates.js'
 /**
  * The next free build number: a pure decision over the build numbers (CFBundleVersion) already
  * held by the app's builds and build uploads.
@@ -68,7 +69,7 @@ export function incrementBuildNumber(text: string): string {
 }
 
 function time(date: string | undefined): number {
-  const t = date ? Date.parse(date) : NaN
+  const t = date ? appleTime(date) : NaN
   return Number.isNaN(t) ? -Infinity : t
 }
 

@@ -4,7 +4,6 @@ import { group, setOutputs } from '#shared/outputs.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp, type App } from '#shared/asc/apps.js'
 import type { AscClient } from '#shared/asc/client.js'
-import { ConfigurationError } from '#shared/errors.js'
 import { serverText } from '#shared/log.js'
 import { readSettings, type NextBuildNumberSettings } from './settings.js'
 import { AscBuildNumbers, type BuildNumbersPort, type Listing } from './builds-api.js'
@@ -75,11 +74,6 @@ export async function run(): Promise<void> {
 
 async function resolveApp(client: AscClient, settings: NextBuildNumberSettings): Promise<App> {
   const app = await findApp(client, { appId: settings.appId, bundleId: settings.bundleId })
-  if (settings.appId && settings.bundleId && app.bundleId !== settings.bundleId)
-    throw new ConfigurationError(
-      `app ${settings.appId} has bundle ID '${app.bundleId}', not '${settings.bundleId}'; give one of app-id and bundle-id, or make them agree.`,
-      'bundle-id'
-    )
   core.info(`App: ${serverText(app.name)} (${serverText(app.bundleId)}, ${serverText(app.id)})`)
   return app
 }

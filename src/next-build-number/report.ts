@@ -1,29 +1,12 @@
+import { formatDate, platformName } from '#shared/display.js'
 import { Summary } from '#shared/summary.js'
 import type { App } from '#shared/asc/apps.js'
-import type { ApplePlatform } from '#shared/platforms.js'
 import type { Decision, HeldNumber } from './build-numbers.js'
 import type { NextBuildNumberSettings } from './settings.js'
 
 export const ACTION_NAME = 'Next build number'
 
-const PLATFORM_NAMES: Record<ApplePlatform, string> = {
-  IOS: 'iOS',
-  MAC_OS: 'macOS',
-  TV_OS: 'tvOS',
-  VISION_OS: 'visionOS'
-}
-
-export function platformName(platform: ApplePlatform): string {
-  return PLATFORM_NAMES[platform]
-}
-
-/** `2026-11-23 18:17 UTC`, or undefined for a missing or unreadable date. */
-export function formatDate(iso: string | undefined): string | undefined {
-  const t = iso ? Date.parse(iso) : NaN
-  return Number.isNaN(t)
-    ? undefined
-    : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`
-}
+export { formatDate, platformName }
 
 /**
  * Where the latest number came from, in words (server text: the caller makes it safe to print):

@@ -1,4 +1,4 @@
-import { levenshtein } from '#shared/asc/openapi/validate.js'
+import { levenshtein } from '#shared/text.js'
 import { byText } from './format.js'
 
 const fold = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')

@@ -3,7 +3,6 @@ import { runAction, failureMessage } from '#shared/run.js'
 import { group, setOutputs } from '#shared/outputs.js'
 import { redact } from '#shared/redact.js'
 import { serverText } from '#shared/log.js'
-import { ConfigurationError } from '#shared/errors.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp } from '#shared/asc/apps.js'
 import type { AscClient } from '#shared/asc/client.js'
@@ -45,11 +44,6 @@ async function release(
   const early = s.appId ? port.list(s.appId, s.platform, s.version) : undefined
   early?.catch(() => undefined) // a failed app lookup wins
   const app = await findApp(client, { appId: s.appId, bundleId: s.bundleId })
-  if (s.appId && s.bundleId && app.bundleId !== s.bundleId)
-    throw new ConfigurationError(
-      `app ${s.appId} has bundle ID '${app.bundleId}', not '${s.bundleId}'; give one of app-id and bundle-id, or make them agree.`,
-      'bundle-id'
-    )
   report.app = app
   const { versions } = await (early ?? port.list(app.id, s.platform, s.version))
   const version = versions[0]

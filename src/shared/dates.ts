@@ -26,3 +26,8 @@ export function formatDate(value: number | Date | string | undefined): string {
   const iso = new Date(ms).toISOString()
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
 }
+
+/** Like `Date.parse`, NaN for what is not a date, but reading Apple's `+0000` offsets too. */
+export function appleTime(value: unknown): number {
+  return parseAppleDate(value) ?? NaN
+}

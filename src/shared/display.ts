@@ -1,3 +1,4 @@
+import { formatDate as formatAppleDate } from './dates.js'
 import { platformInput, type ApplePlatform } from './platforms.js'
 
 const DISPLAY: Record<string, string> = {
@@ -12,9 +13,7 @@ export function platformName(platform: ApplePlatform): string {
   return DISPLAY[platformInput(platform)] ?? platform
 }
 
-/** `2026-11-23 18:17 UTC`. */
+/** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
 export function formatDate(iso: string | undefined): string | undefined {
-  if (!iso) return undefined
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return iso ? formatAppleDate(iso) : undefined
 }

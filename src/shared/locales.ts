@@ -1,4 +1,4 @@
-import { levenshtein } from './asc/openapi/validate.js'
+import { levenshtein } from './text.js'
 
 /**
  * The locales App Store Connect takes for App Store version localizations (Apple's "App Store

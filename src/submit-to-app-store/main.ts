@@ -6,7 +6,7 @@ import { serverText } from '#shared/log.js'
 import { createClient } from '#shared/asc/connection.js'
 import { findApp, type App } from '#shared/asc/apps.js'
 import type { AscClient } from '#shared/asc/client.js'
-import { OperationFailedError, ConfigurationError } from '#shared/errors.js'
+import { OperationFailedError } from '#shared/errors.js'
 import { AppStoreVersions, type StoreSubmission } from '#shared/asc/app-store-versions.js'
 import { readSettings, type SubmitSettings } from './settings.js'
 import { changeCount, decide, type Plan } from './plan.js'
@@ -39,11 +39,6 @@ export async function run(): Promise<void> {
 
 async function resolveApp(client: AscClient, s: SubmitSettings): Promise<App> {
   const app = await findApp(client, { appId: s.appId, bundleId: s.bundleId })
-  if (s.appId && s.bundleId && app.bundleId !== s.bundleId)
-    throw new ConfigurationError(
-      `app ${s.appId} has bundle ID '${app.bundleId}', not '${s.bundleId}'; give one of app-id and bundle-id, or make them agree.`,
-      'bundle-id'
-    )
   return app
 }
 

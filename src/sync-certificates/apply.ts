@@ -1,3 +1,4 @@
+import { appleTime } from '#shared/dates.js'
 // The changes: create a certificate from a CSR (recovering a lost answer by reading, never asking
 // twice), and write `<serial>.p12` and `<serial>.cer` into the output folder.
 import type { KeyObject } from 'node:crypto'
@@ -77,7 +78,7 @@ export function limitError(
     .map(
       (c) =>
         `${serverText(c.name || c.id, 80)} (serial ${serverText(c.serialNumber, 40)}, ${
-          Date.parse(c.expirationDate) > now ? 'expires' : 'expired'
+          appleTime(c.expirationDate) > now ? 'expires' : 'expired'
         } ${formatDate(c.expirationDate)})`
     )
     .join('; ')
@@ -110,7 +111,7 @@ export async function createCertificate(
     certificate = await api.create(o.type, csr, async () => {
       const made = (await api.list(o.type)).filter(
         (c) =>
-          !o.knownIds.has(c.id) && matchesKey(c, keySpki) && Date.parse(c.expirationDate) > o.now
+          !o.knownIds.has(c.id) && matchesKey(c, keySpki) && appleTime(c.expirationDate) > o.now
       )
       if (made.length) recovered = true
       return made[0]

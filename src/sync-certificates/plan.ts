@@ -1,3 +1,4 @@
+import { appleTime } from '#shared/dates.js'
 import type { CertificateInfo } from './certificates-api.js'
 
 const DAY = 86_400_000
@@ -32,7 +33,7 @@ export function matchesKey(c: CertificateInfo, spki: Buffer): boolean {
 
 /** A certificate still valid beyond `renewWithinDays`. */
 function expiry(c: CertificateInfo, o: PlanOptions): 'valid' | 'expiring' | 'expired' {
-  const at = Date.parse(c.expirationDate)
+  const at = appleTime(c.expirationDate)
   if (!(at > o.now)) return 'expired'
   return at - o.now <= o.renewWithinDays * DAY ? 'expiring' : 'valid'
 }
@@ -58,7 +59,7 @@ export function decide(certificates: readonly CertificateInfo[], o: PlanOptions)
     }
   }
   const last = (list: CertificateInfo[]) =>
-    [...list].sort((a, b) => Date.parse(b.expirationDate) - Date.parse(a.expirationDate))[0]
+    [...list].sort((a, b) => appleTime(b.expirationDate) - appleTime(a.expirationDate))[0]
   if (usable.length) return { action: 'reuse', certificate: last(usable), skipped }
   const renewing = expiring.length ? last(expiring) : undefined
   return { action: o.createMissing ? 'create' : 'missing', renewing, skipped }
@@ -66,5 +67,5 @@ export function decide(certificates: readonly CertificateInfo[], o: PlanOptions)
 
 /** Certificates of the type that count against Apple's limit (not expired). */
 export function current(certificates: readonly CertificateInfo[], now: number): CertificateInfo[] {
-  return certificates.filter((c) => Date.parse(c.expirationDate) > now)
+  return certificates.filter((c) => appleTime(c.expirationDate) > now)
 }

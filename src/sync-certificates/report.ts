@@ -1,12 +1,11 @@
+import { formatDate as formatAppleDate, parseAppleDate } from '#shared/dates.js'
 import { Summary } from '#shared/summary.js'
 import type { CertificateInfo } from './certificates-api.js'
 import type { Plan, SkipReason } from './plan.js'
 
-/** `2026-11-23 18:17 UTC`; the text as it is when it is not a date. */
+/** `2026-11-23 18:17 UTC`; 'unknown' when it is not a date. */
 export function formatDate(iso: string): string {
-  const at = Date.parse(iso)
-  if (Number.isNaN(at)) return iso || 'unknown'
-  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return parseAppleDate(iso) === undefined ? 'unknown' : formatAppleDate(iso)
 }
 
 /** One line per certificate, for logs (callers wrap server text). */
