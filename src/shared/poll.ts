@@ -1,4 +1,5 @@
 import { formatDuration } from './duration.js'
+import type { Logger } from './log.js'
 import { sleep as realSleep, type Sleep } from './sleep.js'
 
 /** What one look found: done (with the value), or still waiting (saying on what, for the log). */
@@ -10,7 +11,8 @@ export interface PollOptions {
   intervalMs: number
   /** The error thrown when the deadline passes while still waiting. */
   timeout: () => Error
-  log?: (message: string) => void
+  /** Where the waiting lines go (a Logger's `info`). */
+  log?: Logger['info']
   sleep?: Sleep
   now?: () => number
 }
