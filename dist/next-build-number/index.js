@@ -33740,6 +33740,24 @@ class AscBuildNumbers {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/display.ts
+
+
+const DISPLAY = {
+    ios: 'iOS',
+    macos: 'macOS',
+    tvos: 'tvOS',
+    visionos: 'visionOS'
+};
+/** Apple's display name of a platform: iOS, macOS, tvOS, visionOS. */
+function platformName(platform) {
+    return DISPLAY[platformInput(platform)] ?? platform;
+}
+/** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
+function display_formatDate(iso) {
+    return parseAppleDate(iso) === undefined ? undefined : formatDate(iso);
+}
+
 ;// CONCATENATED MODULE: ./src/shared/report.ts
 const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
 class RunReport {
@@ -33836,22 +33854,7 @@ class summary_Summary {
 
 
 const ACTION_NAME = 'Next build number';
-const PLATFORM_NAMES = {
-    IOS: 'iOS',
-    MAC_OS: 'macOS',
-    TV_OS: 'tvOS',
-    VISION_OS: 'visionOS'
-};
-function platformName(platform) {
-    return PLATFORM_NAMES[platform];
-}
-/** `2026-11-23 18:17 UTC`, or undefined for a missing or unreadable date. */
-function report_formatDate(iso) {
-    const t = iso ? appleTime(iso) : NaN;
-    return Number.isNaN(t)
-        ? undefined
-        : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+
 /**
  * Where the latest number came from, in words (server text: the caller makes it safe to print):
  * `build 45 of version 1.2.0, uploaded 2026-11-23 18:17 UTC (expired)`.
@@ -33859,7 +33862,7 @@ function report_formatDate(iso) {
 function describeHeld(h) {
     const what = h.kind === 'build' ? 'build' : 'build upload';
     const version = h.version ? ` of version ${h.version}` : '';
-    const date = report_formatDate(h.date);
+    const date = display_formatDate(h.date);
     const when = date
         ? `, ${h.kind === 'upload' && h.state === 'AWAITING_UPLOAD' ? 'created' : 'uploaded'} ${date}`
         : '';
@@ -33903,7 +33906,6 @@ function failureSummary(message) {
 }
 
 ;// CONCATENATED MODULE: ./src/next-build-number/main.ts
-
 
 
 
@@ -33966,8 +33968,6 @@ async function run() {
 }
 async function resolveApp(client, settings) {
     const app = await findApp(client, { appId: settings.appId, bundleId: settings.bundleId });
-    if (settings.appId && settings.bundleId && app.bundleId !== settings.bundleId)
-        throw new ConfigurationError(`app ${settings.appId} has bundle ID '${app.bundleId}', not '${settings.bundleId}'; give one of app-id and bundle-id, or make them agree.`, 'bundle-id');
     info(`App: ${serverText(app.name)} (${serverText(app.bundleId)}, ${serverText(app.id)})`);
     return app;
 }

@@ -34018,7 +34018,7 @@ function platformName(platform) {
 }
 /** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
 function formatDate(iso) {
-    return iso ? formatAppleDate(iso) : undefined;
+    return parseAppleDate(iso) === undefined ? undefined : formatAppleDate(iso);
 }
 
 ;// CONCATENATED MODULE: ./src/release-to-app-store/report.ts
@@ -34076,7 +34076,6 @@ function summarize(r) {
 
 
 
-
 const NAME = 'release-to-app-store';
 async function run() {
     return runAction(NAME, async () => {
@@ -34105,8 +34104,6 @@ async function release(client, port, s, report) {
     const early = s.appId ? port.list(s.appId, s.platform, s.version) : undefined;
     early?.catch(() => undefined); // a failed app lookup wins
     const app = await findApp(client, { appId: s.appId, bundleId: s.bundleId });
-    if (s.appId && s.bundleId && app.bundleId !== s.bundleId)
-        throw new ConfigurationError(`app ${s.appId} has bundle ID '${app.bundleId}', not '${s.bundleId}'; give one of app-id and bundle-id, or make them agree.`, 'bundle-id');
     report.app = app;
     const { versions } = await (early ?? port.list(app.id, s.platform, s.version));
     const version = versions[0];

@@ -34731,7 +34731,7 @@ function platformName(platform) {
 }
 /** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
 function display_formatDate(iso) {
-    return iso ? formatDate(iso) : undefined;
+    return parseAppleDate(iso) === undefined ? undefined : formatDate(iso);
 }
 
 ;// CONCATENATED MODULE: ./src/submit-to-app-store/report.ts
@@ -34845,8 +34845,6 @@ async function run() {
 }
 async function resolveApp(client, s) {
     const app = await findApp(client, { appId: s.appId, bundleId: s.bundleId });
-    if (s.appId && s.bundleId && app.bundleId !== s.bundleId)
-        throw new ConfigurationError(`app ${s.appId} has bundle ID '${app.bundleId}', not '${s.bundleId}'; give one of app-id and bundle-id, or make them agree.`, 'bundle-id');
     return app;
 }
 /** The app, its versions for the platform, the wanted build and the open submissions: read once. */

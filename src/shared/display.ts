@@ -1,4 +1,4 @@
-import { formatDate as formatAppleDate } from './dates.js'
+import { formatDate as formatAppleDate, parseAppleDate } from './dates.js'
 import { platformInput, type ApplePlatform } from './platforms.js'
 
 const DISPLAY: Record<string, string> = {
@@ -15,5 +15,5 @@ export function platformName(platform: ApplePlatform): string {
 
 /** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
 export function formatDate(iso: string | undefined): string | undefined {
-  return iso ? formatAppleDate(iso) : undefined
+  return parseAppleDate(iso) === undefined ? undefined : formatAppleDate(iso)
 }

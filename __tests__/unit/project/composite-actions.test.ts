@@ -60,8 +60,8 @@ describe('composite actions', () => {
     expect([...entries].sort()).toEqual([
       'distribute-to-testflight',
       'expire-builds',
-      'sync-certificates',
       'submit-to-app-store',
+      'sync-certificates',
       'sync-profiles'
     ])
   })
