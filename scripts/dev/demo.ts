@@ -1,6 +1,8 @@
 // `npm run demo`: runs the actions' bundles, the way a GitHub runner does, against the fake App
 // Store Connect that ships in this repository, and prints what a workflow run would show: each
 // step's log, its outputs and its job summary.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startFakeAsc } from '../../tools/fake-asc/index.js'
 import { seedDemo } from '../../tools/seeds/demo.js'
 import { runBundle, type ActionRun } from '../../tools/e2e-harness.js'
@@ -62,6 +64,12 @@ function renderSummary(markdown: string): string {
     .join('\n')
 }
 
+// `--summaries DIR`: also write each step's job summary (Markdown) to DIR, for the README images
+// (scripts/dev/summary-images.ts renders them).
+const summariesAt = process.argv.indexOf('--summaries')
+const summariesDir = summariesAt > 0 ? process.argv[summariesAt + 1] : undefined
+if (summariesDir) mkdirSync(summariesDir, { recursive: true })
+
 const fake = await startFakeAsc({ latencyMs: 2 })
 const data = seedDemo(fake.store, fake.now())
 const key = fake.keys.team
@@ -82,7 +90,9 @@ console.log(
 )
 
 let failed = 0
+let index = 0
 for (const step of demoSteps(data)) {
+  index++
   console.log(bold(`\n━━ ${step.title}`))
   console.log(dim(`   uses: ${step.uses}`))
   const before = fake.requests.length
@@ -92,6 +102,11 @@ for (const step of demoSteps(data)) {
   if (Object.keys(run.outputs).length)
     console.log(`  ${bold('Outputs')}\n${renderOutputs(run.outputs)}`)
   if (run.summary.trim()) console.log(`  ${bold('Job summary')}\n${renderSummary(run.summary)}`)
+  if (summariesDir && run.summary.trim())
+    writeFileSync(
+      join(summariesDir, `${String(index).padStart(2, '0')}-${step.entry}.md`),
+      run.summary
+    )
   const expectedFailure = step.expectFailure === true
   const ok = expectedFailure ? run.code !== 0 : run.code === 0
   if (!ok) failed++
