@@ -2,11 +2,14 @@ import { open, type FileHandle } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
 import { retryAfterMs } from '#shared/asc/retry-policy.js'
 import { mapLimit } from '#shared/concurrency.js'
 import { EnvironmentError } from '#shared/errors.js'
 import { retry, type RetryVerdict } from '#shared/retry.js'
 import type { Sleep } from '#shared/sleep.js'
+import { formatDuration } from '#shared/duration.js'
+import { UploadProgress } from './progress.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
 export interface UploadOperation {
@@ -24,8 +27,14 @@ export interface TransferOptions {
   concurrency?: number
   /** Attempts per part, the first included. Default 5. */
   attempts?: number
-  /** Per attempt. Default 10 minutes. */
-  timeoutMs?: number
+  /** A part attempt with no progress (no byte taken, no answer) this long is aborted and retried. Default 1 minute. */
+  stallMs?: number
+  /** Epoch ms by which every part must be sent (the whole upload's bound). Default: none. */
+  deadline?: number
+  /** What the deadline is called in messages (default `processing-timeout`). */
+  deadlineName?: string
+  /** Print progress lines (default: with `log`). */
+  progress?: boolean
   baseDelayMs?: number
   sleep?: Sleep
   log?: (message: string) => void
@@ -93,6 +102,17 @@ export function checkOperations(ops: UploadOperation[], fileSize: number): void 
     )
 }
 
+/** A part attempt that made no progress for the stall window. */
+class StalledPart extends Error {
+  constructor(stallMs: number) {
+    super(`stalled (no progress for ${formatDuration(stallMs)})`)
+    this.name = 'StalledPart'
+  }
+}
+
+/** The whole upload's bound passed: every part in flight is aborted. */
+class UploadDeadline extends Error {}
+
 interface PartAnswer {
   status: number
   body: string
@@ -105,7 +125,7 @@ function sendPart(
   file: FileHandle,
   buffer: Buffer,
   agent: http.Agent,
-  timeoutMs: number
+  watch: { stallMs: number; signal: AbortSignal; sent: (bytes: number) => void }
 ): Promise<PartAnswer> {
   const url = new URL(op.url!)
   const client = url.protocol === 'https:' ? https : http
@@ -114,26 +134,49 @@ function sendPart(
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
     headers['Content-Length'] = String(op.length)
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: op.method, headers, agent, timeout: timeoutMs })
+    const req = client.request(url, { method: op.method, headers, agent })
+    let stall: NodeJS.Timeout | undefined
+    const alive = () => {
+      clearTimeout(stall)
+      stall = setTimeout(() => req.destroy(new StalledPart(watch.stallMs)), watch.stallMs)
+    }
+    const onAbort = () => req.destroy(new UploadDeadline())
+    const settle = () => {
+      clearTimeout(stall)
+      watch.signal.removeEventListener('abort', onAbort)
+    }
+    if (watch.signal.aborted) return reject(new UploadDeadline())
+    watch.signal.addEventListener('abort', onAbort)
+    alive()
     req.on('response', (res) => {
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (c: Buffer) => {
+        alive()
         if (size < 64 * 1024) chunks.push(c)
         size += c.length
       })
-      res.on('end', () =>
+      res.on('end', () => {
+        settle()
         resolve({
           status: res.statusCode ?? 0,
           body: Buffer.concat(chunks).toString('utf8').slice(0, 500),
           retryAfter: res.headers['retry-after'] as string | undefined
         })
-      )
-      res.on('error', reject)
+      })
+      res.on('error', (e) => {
+        settle()
+        reject(e)
+      })
     })
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)))
-    req.on('error', reject)
-    pump(req, file, buffer, op.offset!, op.length!).catch((e: Error) => req.destroy(e))
+    req.on('error', (e) => {
+      settle()
+      reject(e)
+    })
+    pump(req, file, buffer, op.offset!, op.length!, (n) => {
+      alive()
+      watch.sent(n)
+    }).catch((e: Error) => req.destroy(e))
   })
 }
 
@@ -146,15 +189,18 @@ async function pump(
   file: FileHandle,
   buffer: Buffer,
   offset: number,
-  length: number
+  length: number,
+  sent: (bytes: number) => void
 ): Promise<void> {
   const end = offset + length
   for (let at = offset; at < end;) {
+    if (req.destroyed) return
     const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at)
     if (!bytesRead) throw new Error('the file became shorter while it was uploaded')
     await new Promise<void>((resolve, reject) =>
       req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve()))
     )
+    sent(bytesRead)
     at += bytesRead
   }
   req.end()
@@ -171,7 +217,7 @@ class RetryablePart extends Error {
 
 /** Part failures: refusals stop, retryable statuses and network errors go again. */
 function classifyPartFailure(error: unknown): RetryVerdict {
-  if (error instanceof TransferError) return { retry: false }
+  if (error instanceof TransferError || error instanceof UploadDeadline) return { retry: false }
   if (error instanceof RetryablePart)
     return {
       retry: true,
@@ -187,8 +233,9 @@ function failureReason(error: unknown): string {
 
 /**
  * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
- * retried on network errors and 408/429/5xx with full-jitter backoff (Retry-After honoured, capped
- * at a minute).
+ * retried on network errors, stalls (no progress for `stallMs`) and 408/429/5xx with full-jitter
+ * backoff (Retry-After honoured, capped at a minute). The whole transfer ends by `deadline`: parts in
+ * flight are aborted and the error names the part that held it up.
  */
 export async function transferParts(
   ops: UploadOperation[],
@@ -199,13 +246,23 @@ export async function transferParts(
   checkOperations(ops, fileSize)
   const concurrency = options.concurrency ?? 4
   const attempts = options.attempts ?? 5
-  const timeoutMs = options.timeoutMs ?? 10 * 60_000
+  const stallMs = options.stallMs ?? 60_000
   const baseDelayMs = options.baseDelayMs ?? 1000
   const { sleep } = options
   const log = options.log ?? (() => undefined)
+  const progress = new UploadProgress(fileSize, {
+    log: options.progress === false ? () => undefined : log
+  })
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency })
   const started = Date.now()
+  const abort = new AbortController()
+  const deadline = options.deadline
+  const bound = deadline !== undefined ? Math.max(0, deadline - started) : undefined
+  const timer =
+    bound !== undefined ? setTimeout(() => abort.abort(), Math.min(bound, 2 ** 31 - 1)) : undefined
+  /** The last part that stalled or failed, to name when the bound passes. */
+  let culprit: { label: string; why: string } | undefined
   let retries = 0
   const file = await open(path, 'r')
   const buffers: Buffer[] = []
@@ -214,45 +271,92 @@ export async function transferParts(
       const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20)
       const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`
       const agent = op.url!.startsWith('https:') ? httpsAgent : httpAgent
-      await retry(
-        { attempts, baseDelayMs, maxDelayMs: 60_000, longRetryAfter: 'cap' },
-        async () => {
-          const answer = await sendPart(op, file, buffer, agent, timeoutMs)
-          if (answer.status >= 200 && answer.status < 300) {
-            buffers.push(buffer)
-            return
-          }
-          if (RETRY.has(answer.status)) throw new RetryablePart(answer)
-          const expired = op.expiration && Date.parse(op.expiration) < Date.now()
-          throw new TransferError(
-            `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`,
-            expired
-              ? 'Its upload URL has expired; run the step again to start a new upload'
-              : undefined
-          )
-        },
-        classifyPartFailure,
-        {
-          sleep,
-          onRetry: ({ attempt, of, delayMs, why }) => {
-            retries++
-            log(
-              `Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+      try {
+        await retry(
+          {
+            attempts,
+            baseDelayMs,
+            maxDelayMs: 60_000,
+            longRetryAfter: 'cap',
+            budgetMs: bound
+          },
+          async () => {
+            let sent = 0
+            let answer: PartAnswer
+            try {
+              answer = await sendPart(op, file, buffer, agent, {
+                stallMs,
+                signal: abort.signal,
+                sent: (n) => {
+                  sent += n
+                  progress.add(n)
+                }
+              })
+            } catch (e) {
+              progress.add(-sent)
+              if (e instanceof StalledPart) culprit = { label, why: e.message }
+              throw e
+            }
+            if (answer.status >= 200 && answer.status < 300) {
+              buffers.push(buffer)
+              return
+            }
+            progress.add(-sent)
+            if (RETRY.has(answer.status)) {
+              culprit = { label, why: `answered HTTP ${answer.status}` }
+              throw new RetryablePart(answer)
+            }
+            const expired = op.expiration && Date.parse(op.expiration) < Date.now()
+            throw new TransferError(
+              `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`,
+              expired
+                ? 'Its upload URL has expired; run the step again to start a new upload'
+                : undefined
             )
           },
-          giveUp: (error, n) =>
-            new EnvironmentError(
-              'upload-host',
-              `The upload of ${label} failed ${n} times (last: ${failureReason(error)})`,
-              { cause: error }
-            )
+          classifyPartFailure,
+          {
+            sleep,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+              retries++
+              log(
+                `Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+              )
+            },
+            giveUp: (error, n) =>
+              new EnvironmentError(
+                'upload-host',
+                error instanceof StalledPart
+                  ? `The upload of ${label} stalled ${n} time(s) (no progress for ${formatDuration(stallMs)} each)`
+                  : `The upload of ${label} failed ${n} time(s) (last: ${failureReason(error)})`,
+                { cause: error }
+              )
+          }
+        )
+      } catch (e) {
+        abort.abort()
+        throw e
+      }
+    }).catch((e: unknown) => {
+      if (!(e instanceof UploadDeadline)) throw e
+      throw new EnvironmentError(
+        'upload-host',
+        `The upload of ${basename(path)} did not finish within ${options.deadlineName ?? 'processing-timeout'} (${formatDuration(bound ?? 0)})${
+          culprit ? `: ${culprit.label} ${culprit.why}` : ''
+        }`,
+        {
+          advice:
+            "Check the runner's network to Apple's upload host and run the step again (it starts a new upload), or raise processing-timeout",
+          cause: e
         }
       )
     })
   } finally {
+    clearTimeout(timer)
     httpAgent.destroy()
     httpsAgent.destroy()
     await file.close()
   }
+  progress.done()
   return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started }
 }
