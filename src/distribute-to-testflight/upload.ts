@@ -275,7 +275,10 @@ export function duplicateOf(e: unknown): Duplicate | undefined {
   )
   if (!item) return undefined
   const previous = item.meta?.previousBundleVersion
-  return { previous: typeof previous === 'string' || typeof previous === 'number' ? String(previous) : undefined }
+  return {
+    previous:
+      typeof previous === 'string' || typeof previous === 'number' ? String(previous) : undefined
+  }
 }
 
 /**
@@ -301,13 +304,18 @@ async function carryOnWithDuplicate(
     runReport.step(`build ${name} was already uploaded (not uploaded again)`)
     return { reused: true, buildId: build.id }
   }
-  const uploads = (await helpers.uploadsOfApp()).filter(
-    (u) => u.attributes?.state?.state !== 'FAILED'
-  )
-  const found = uploads[0]
+  // Prefer the upload furthest along: COMPLETE, then PROCESSING, then one still awaiting its file.
+  const rank = ['COMPLETE', 'PROCESSING', 'AWAITING_UPLOAD']
+  const found = (await helpers.uploadsOfApp())
+    .filter((u) => rank.includes(String(u.attributes?.state?.state)))
+    .sort(
+      (a, b) =>
+        rank.indexOf(String(a.attributes?.state?.state)) -
+        rank.indexOf(String(b.attributes?.state?.state))
+    )[0]
   if (!found)
     throw new ConfigurationError(
-      `App Store Connect refused ${name}: build number ${target.buildNumber} is already taken for version ${target.version ?? ''} (the highest it knows is ${duplicate.previous ?? 'not given'}), and this app has no such build or upload, so another app or a run we cannot see used it. Raise CFBundleVersion above ${duplicate.previous ?? 'the highest used'} and build again: the next-build-number action gives the next free one.`,
+      `App Store Connect refused ${name}: build number ${target.buildNumber} is already taken for version ${target.version ?? ''}${duplicate.previous ? ` (the highest it knows is ${serverText(duplicate.previous)})` : ''}, and this app has no such build or upload, so another app or a run we cannot see used it. Raise CFBundleVersion${duplicate.previous ? ` above ${serverText(duplicate.previous)}` : ''} and build again: the next-build-number action gives the next free one.`,
       'build-number'
     )
   const uploadId = found.id
