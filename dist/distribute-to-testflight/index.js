@@ -41179,67 +41179,104 @@ async function preflight(api, appId, request) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/upload-state.ts
+
+
+/** Apple's errors or warnings on an upload, as `code: description`. */
+function details(state, kind) {
+    return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '));
+}
+/** Apple's codes for a closed version train: the marketing version must be raised. */
+const CLOSED_TRAIN = /(?:^|\D)(90062|90186)(?:\D|$)/;
+/** A FAILED upload as an error: a closed version train names `version`, anything else `ipa-path`. */
+function refused(fileName, uploadId, target, state) {
+    const errors = details(state, 'errors');
+    const reasons = serverText(errors.length ? errors.join('; ') : 'no reason given');
+    if ((state.errors ?? []).some((d) => CLOSED_TRAIN.test(d.code ?? '')))
+        return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}) because version ${target.version ?? ''} is closed: a version with this CFBundleShortVersionString was already approved, so its train takes no new builds (${reasons}). Raise the marketing version (CFBundleShortVersionString, or the version input) above the last approved one, build again and run the step.`, 'version');
+    return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}): ${reasons}. Fix the archive and run the step again.`, 'ipa-path');
+}
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/duplicate-upload.ts
+
+
+
+
+
+
+
+
+
+
+/** Apple's 409 for a version and build number already uploaded, else undefined. */
+function duplicateOf(e) {
+    if (!(e instanceof ApiError) || e.status !== 409)
+        return undefined;
+    const item = e.errors.find((x) => x.code === 'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE' &&
+        (!x.source?.pointer || x.source.pointer === '/data/attributes/cfBundleVersion'));
+    if (!item)
+        return undefined;
+    const previous = item.meta?.previousBundleVersion;
+    return {
+        previous: typeof previous === 'string' || typeof previous === 'number' ? String(previous) : undefined
+    };
+}
+/**
+ * A duplicate: when this app has the build (or an upload of it), carry on with it as a rerun would;
+ * otherwise the build number is taken (another app, or a race we cannot see).
+ */
+async function carryOnWithDuplicate(client, appId, target, options, duplicate, helpers) {
+    const name = describeBuild(target);
+    const build = await findBuild(client, { ...target, appId });
+    if (build) {
+        helpers.log(`App Store Connect already has build ${name}; carrying on with it.`);
+        runReport.step(`build ${name} was already uploaded (not uploaded again)`);
+        return { reused: true, buildId: build.id };
+    }
+    // Prefer the upload furthest along: COMPLETE, then PROCESSING, then one still awaiting its file.
+    const rank = ['COMPLETE', 'PROCESSING', 'AWAITING_UPLOAD'];
+    const found = (await helpers.uploadsOfApp())
+        .filter((u) => rank.includes(String(u.attributes?.state?.state)))
+        .sort((a, b) => rank.indexOf(String(a.attributes?.state?.state)) -
+        rank.indexOf(String(b.attributes?.state?.state)))[0];
+    if (!found)
+        throw new ConfigurationError(`App Store Connect refused ${name}: build number ${target.buildNumber} is already taken for version ${target.version ?? ''}${duplicate.previous ? ` (the highest it knows is ${serverText(duplicate.previous)})` : ''}, and this app has no such build or upload, so another app or a run we cannot see used it. Raise CFBundleVersion${duplicate.previous ? ` above ${serverText(duplicate.previous)}` : ''} and build again: the next-build-number action gives the next free one.`, 'build-number');
+    const uploadId = found.id;
+    helpers.log(`Build ${name} is already being uploaded (build upload ${uploadId}, ${found.attributes?.state?.state ?? 'state unknown'}); waiting for it instead of uploading again.`);
+    const buildId = await pollUntil({
+        deadline: options.deadline,
+        intervalMs: options.pollIntervalMs,
+        log: helpers.log,
+        sleep: options.sleep,
+        timeout: () => new TimeoutError(`The upload ${uploadId} of ${name} (made by another run) was not COMPLETE within processing-timeout (${formatDuration(options.deadline - helpers.startedAt)}). Run the step again later, or raise processing-timeout.`)
+    }, async () => {
+        const doc = await client.get(`/v1/buildUploads/${encodeURIComponent(uploadId)}`, { 'fields[buildUploads]': ['state', 'build'] });
+        const state = doc.data.attributes?.state;
+        if (state?.state === 'FAILED')
+            throw refused(name, uploadId, target, state);
+        if (state?.state !== 'COMPLETE')
+            return {
+                done: false,
+                waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'} (${waitClock(helpers.startedAt, options.deadline)})`
+            };
+        return { done: true, value: relatedId(doc.data, 'build') };
+    });
+    runReport.step(`build ${name} was uploaded by another run (build upload ${uploadId})`);
+    return { reused: true, uploadId, buildId };
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/distribute-to-testflight/transfer.ts
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/part.ts
 
 
 
-
-
-
-
-
-
-
-
-/** The upload host (or the operations Apple gave for it) did not let the file through. */
-class TransferError extends EnvironmentError {
-    constructor(message, advice = 'Run the step again (it starts a new upload)') {
-        super('upload-host', message, { advice });
-        this.name = 'TransferError';
-    }
-}
 /**
- * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
- * parts' uploads (reads interleave with theirs) and holds nothing of the file in memory.
+ * One attempt at one part of an upload: the listed request, its body streamed from disk, watched
+ * for stalls (no byte taken and no answer for the stall window) and for the whole upload's bound.
  */
-async function hashFile(path, algorithm = 'sha256') {
-    const hash = (0,external_node_crypto_.createHash)(algorithm);
-    const file = await (0,promises_namespaceObject.open)(path, 'r');
-    try {
-        const buffer = Buffer.allocUnsafe(1 << 20);
-        for (let at = 0;;) {
-            const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
-            if (!bytesRead)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-            at += bytesRead;
-        }
-        return hash.digest('hex');
-    }
-    finally {
-        await file.close();
-    }
-}
-/** Checks the operations cover the file exactly once, before any byte is sent. */
-function checkOperations(ops, fileSize) {
-    if (!ops.length)
-        throw new TransferError('App Store Connect gave no upload operations for the file.');
-    const sorted = [...ops].sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
-    let next = 0;
-    for (const op of sorted) {
-        if (!op.url || !op.method || op.offset === undefined || !op.length)
-            throw new TransferError('An upload operation from App Store Connect lacks its method, URL, offset or length.');
-        if (op.offset !== next)
-            throw new TransferError(`The upload operations do not cover the file contiguously (a part starts at ${op.offset}, expected ${next}).`);
-        next = op.offset + op.length;
-    }
-    if (next !== fileSize)
-        throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`);
-}
 /** A part attempt that made no progress for the stall window. */
 class StalledPart extends Error {
     constructor(stallMs) {
@@ -41325,6 +41362,65 @@ async function pump(req, file, buffer, offset, length, sent) {
         at += bytesRead;
     }
     req.end();
+}
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/transfer.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** The upload host (or the operations Apple gave for it) did not let the file through. */
+class TransferError extends EnvironmentError {
+    constructor(message, advice = 'Run the step again (it starts a new upload)') {
+        super('upload-host', message, { advice });
+        this.name = 'TransferError';
+    }
+}
+/**
+ * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
+ * parts' uploads (reads interleave with theirs) and holds nothing of the file in memory.
+ */
+async function hashFile(path, algorithm = 'sha256') {
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(1 << 20);
+        for (let at = 0;;) {
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+            if (!bytesRead)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
+        return hash.digest('hex');
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Checks the operations cover the file exactly once, before any byte is sent. */
+function checkOperations(ops, fileSize) {
+    if (!ops.length)
+        throw new TransferError('App Store Connect gave no upload operations for the file.');
+    const sorted = [...ops].sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
+    let next = 0;
+    for (const op of sorted) {
+        if (!op.url || !op.method || op.offset === undefined || !op.length)
+            throw new TransferError('An upload operation from App Store Connect lacks its method, URL, offset or length.');
+        if (op.offset !== next)
+            throw new TransferError(`The upload operations do not cover the file contiguously (a part starts at ${op.offset}, expected ${next}).`);
+        next = op.offset + op.length;
+    }
+    if (next !== fileSize)
+        throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`);
 }
 const RETRY = new Set([408, 429, 500, 502, 503, 504]);
 /** A part answered with a status worth another attempt. */
@@ -41467,10 +41563,6 @@ async function transferParts(ops, path, fileSize, options = {}) {
 
 
 
-
-function details(state, kind) {
-    return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '));
-}
 /**
  * Uploads an archive through Apple's Build Upload API: create the build upload and its file, send
  * every part as the operations say (checksum computed beside it), commit the file, and follow the
@@ -41611,70 +41703,6 @@ async function uploadArchive(client, appId, archive, target, options) {
 /** The stall window for the parts: a tenth of the time left, between 1 s and a minute. */
 function stallWindow(leftMs) {
     return Math.min(60_000, Math.max(1000, Math.round(leftMs / 10)));
-}
-/** Apple's codes for a closed version train: the marketing version must be raised. */
-const CLOSED_TRAIN = /(?:^|\D)(90062|90186)(?:\D|$)/;
-/** A FAILED upload as an error: a closed version train names `version`, anything else `ipa-path`. */
-function refused(fileName, uploadId, target, state) {
-    const errors = details(state, 'errors');
-    const reasons = serverText(errors.length ? errors.join('; ') : 'no reason given');
-    if ((state.errors ?? []).some((d) => CLOSED_TRAIN.test(d.code ?? '')))
-        return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}) because version ${target.version ?? ''} is closed: a version with this CFBundleShortVersionString was already approved, so its train takes no new builds (${reasons}). Raise the marketing version (CFBundleShortVersionString, or the version input) above the last approved one, build again and run the step.`, 'version');
-    return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}): ${reasons}. Fix the archive and run the step again.`, 'ipa-path');
-}
-/** Apple's 409 for a version and build number already uploaded, else undefined. */
-function duplicateOf(e) {
-    if (!(e instanceof ApiError) || e.status !== 409)
-        return undefined;
-    const item = e.errors.find((x) => x.code === 'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE' &&
-        (!x.source?.pointer || x.source.pointer === '/data/attributes/cfBundleVersion'));
-    if (!item)
-        return undefined;
-    const previous = item.meta?.previousBundleVersion;
-    return { previous: typeof previous === 'string' || typeof previous === 'number' ? String(previous) : undefined };
-}
-/**
- * A duplicate: when this app has the build (or an upload of it), carry on with it as a rerun would;
- * otherwise the build number is taken (another app, or a race we cannot see).
- */
-async function carryOnWithDuplicate(client, appId, target, options, duplicate, helpers) {
-    const name = describeBuild(target);
-    const build = await findBuild(client, { ...target, appId });
-    if (build) {
-        helpers.log(`App Store Connect already has build ${name}; carrying on with it.`);
-        runReport.step(`build ${name} was already uploaded (not uploaded again)`);
-        return { reused: true, buildId: build.id };
-    }
-    // Prefer the upload furthest along: COMPLETE, then PROCESSING, then one still awaiting its file.
-    const rank = ['COMPLETE', 'PROCESSING', 'AWAITING_UPLOAD'];
-    const found = (await helpers.uploadsOfApp())
-        .filter((u) => rank.includes(String(u.attributes?.state?.state)))
-        .sort((a, b) => rank.indexOf(String(a.attributes?.state?.state)) -
-        rank.indexOf(String(b.attributes?.state?.state)))[0];
-    if (!found)
-        throw new ConfigurationError(`App Store Connect refused ${name}: build number ${target.buildNumber} is already taken for version ${target.version ?? ''} (the highest it knows is ${duplicate.previous ?? 'not given'}), and this app has no such build or upload, so another app or a run we cannot see used it. Raise CFBundleVersion above ${duplicate.previous ?? 'the highest used'} and build again: the next-build-number action gives the next free one.`, 'build-number');
-    const uploadId = found.id;
-    helpers.log(`Build ${name} is already being uploaded (build upload ${uploadId}, ${found.attributes?.state?.state ?? 'state unknown'}); waiting for it instead of uploading again.`);
-    const buildId = await pollUntil({
-        deadline: options.deadline,
-        intervalMs: options.pollIntervalMs,
-        log: helpers.log,
-        sleep: options.sleep,
-        timeout: () => new TimeoutError(`The upload ${uploadId} of ${name} (made by another run) was not COMPLETE within processing-timeout (${formatDuration(options.deadline - helpers.startedAt)}). Run the step again later, or raise processing-timeout.`)
-    }, async () => {
-        const doc = await client.get(`/v1/buildUploads/${encodeURIComponent(uploadId)}`, { 'fields[buildUploads]': ['state', 'build'] });
-        const state = doc.data.attributes?.state;
-        if (state?.state === 'FAILED')
-            throw refused(name, uploadId, target, state);
-        if (state?.state !== 'COMPLETE')
-            return {
-                done: false,
-                waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'} (${waitClock(helpers.startedAt, options.deadline)})`
-            };
-        return { done: true, value: relatedId(doc.data, 'build') };
-    });
-    runReport.step(`build ${name} was uploaded by another run (build upload ${uploadId})`);
-    return { reused: true, uploadId, buildId };
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/main.ts
