@@ -41298,6 +41298,8 @@ function sendPart(op, file, buffer, agent, watch) {
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
         headers['Content-Length'] = String(op.length);
     return new Promise((resolve, reject) => {
+        if (watch.signal.aborted)
+            return reject(new UploadDeadline());
         const req = client.request(url, { method: op.method, headers, agent });
         let stall;
         const alive = () => {
@@ -41309,8 +41311,6 @@ function sendPart(op, file, buffer, agent, watch) {
             clearTimeout(stall);
             watch.signal.removeEventListener('abort', onAbort);
         };
-        if (watch.signal.aborted)
-            return reject(new UploadDeadline());
         watch.signal.addEventListener('abort', onAbort);
         alive();
         req.on('response', (res) => {

@@ -40,6 +40,7 @@ export function sendPart(
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
     headers['Content-Length'] = String(op.length)
   return new Promise((resolve, reject) => {
+    if (watch.signal.aborted) return reject(new UploadDeadline())
     const req = client.request(url, { method: op.method, headers, agent })
     let stall: NodeJS.Timeout | undefined
     const alive = () => {
@@ -51,7 +52,6 @@ export function sendPart(
       clearTimeout(stall)
       watch.signal.removeEventListener('abort', onAbort)
     }
-    if (watch.signal.aborted) return reject(new UploadDeadline())
     watch.signal.addEventListener('abort', onAbort)
     alive()
     req.on('response', (res) => {
