@@ -236,7 +236,7 @@ describe('distribute-to-testflight: an existing build', () => {
     })
     expect(run.errors).toEqual([])
     expect(run.outputs['processing-state']).toBe('VALID')
-    expect(run.stdout).toMatch(/is PROCESSING; checking again/)
+    expect(run.stdout).toMatch(/is PROCESSING \(\d+\w* elapsed, [^)]* left\); checking again/)
     expect(run.stdout).toMatch(/answered 401 .* signing a new token/)
     expect(groupsOf(w.fake, build.id)).toEqual([w.groups.QA])
     expect(run.summary).toMatch(/Processing:\*\* VALID after/)

@@ -118,10 +118,10 @@ export async function readPkg(path: string, size: number): Promise<ArchiveInfo |
       throw bad(path, 'is not a macOS installer package (no xar header).')
     const headerSize = header.readUInt16BE(4)
     const tocLength = Number(header.readBigUInt64BE(8))
-    if (tocLength > 64 * 1024 * 1024) return undefined
+    if (tocLength > MAX_TOC) return undefined
     const tocRaw = Buffer.alloc(tocLength)
     await file.read(tocRaw, 0, tocLength, headerSize)
-    const toc = inflateSync(tocRaw).toString('utf8')
+    const toc = inflateCapped(tocRaw, MAX_TOC, path, 'table of contents').toString('utf8')
     const heap = headerSize + tocLength
     for (const m of toc.matchAll(/<file\b[^>]*>((?:(?!<file\b)[\s\S])*?)<\/file>/g)) {
       const body = m[1]
@@ -130,13 +130,14 @@ export async function readPkg(path: string, size: number): Promise<ArchiveInfo |
       const encoding = /<encoding style="([^"]+)"/.exec(body)?.[1] ?? 'application/octet-stream'
       const length = num('length')
       const offset = num('offset')
-      if (!Number.isFinite(length) || !Number.isFinite(offset) || length > 16 * 1024 * 1024)
+      if (!Number.isFinite(length) || !Number.isFinite(offset) || length > MAX_PACKAGE_INFO)
         continue
       const raw = Buffer.alloc(length)
       await file.read(raw, 0, length, heap + offset)
       let xml: string
       if (encoding === 'application/octet-stream') xml = raw.toString('utf8')
-      else if (encoding === 'application/x-gzip') xml = inflateSync(raw).toString('utf8')
+      else if (encoding === 'application/x-gzip')
+        xml = inflateCapped(raw, MAX_PACKAGE_INFO, path, 'PackageInfo').toString('utf8')
       else continue
       const bundles = [...xml.matchAll(/<bundle\b([^>]*)>/g)].map((b) => attributes(b[1]))
       const app = bundles
@@ -161,6 +162,24 @@ export async function readPkg(path: string, size: number): Promise<ArchiveInfo |
     return undefined
   } finally {
     await file.close()
+  }
+}
+
+/** The most a .pkg's table of contents and its PackageInfo may inflate to. */
+const MAX_TOC = 16 * 1024 * 1024
+const MAX_PACKAGE_INFO = 4 * 1024 * 1024
+
+/** Inflates at most `max` bytes; beyond that the archive is refused (a decompression bomb). */
+function inflateCapped(raw: Buffer, max: number, path: string, what: string): Buffer {
+  try {
+    return inflateSync(raw, { maxOutputLength: max })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw bad(
+        path,
+        `has a ${what} larger than ${max / (1 << 20)} MiB once inflated, far more than a real one; it was not read further.`
+      )
+    throw e
   }
 }
 

@@ -12,6 +12,8 @@ import { ConfigurationError, OperationFailedError, TimeoutError } from '#shared/
 import { formatDuration } from '#shared/duration.js'
 import { pollUntil } from '#shared/poll.js'
 import type { Sleep } from '#shared/sleep.js'
+import { runReport } from '#shared/report.js'
+import { waitClock } from './progress.js'
 import type { Platform } from './settings.js'
 
 type BuildAttributes = NonNullable<components['schemas']['Build']['attributes']>
@@ -247,7 +249,10 @@ export async function waitForBuild(
       first = false
       if (build) {
         const state = build.processingState
-        if (state === 'VALID') return { done: true, value: build }
+        if (state === 'VALID') {
+          runReport.step(`build ${name} VALID`)
+          return { done: true, value: build }
+        }
         if (state === 'FAILED' || state === 'INVALID') {
           const reasons = build.uploadErrors.length
             ? ` Apple says: ${build.uploadErrors.join('; ')}.`
@@ -257,14 +262,20 @@ export async function waitForBuild(
           )
         }
         if (!options.wait) return { done: true, value: build }
-        return { done: false, waiting: `Build ${name} is ${state ?? 'PROCESSING'}` }
+        return {
+          done: false,
+          waiting: `Build ${name} is ${state ?? 'PROCESSING'} (${waitClock(options.startedAt ?? started, deadline, now())})`
+        }
       }
       if (!options.wait)
         throw new ConfigurationError(
           `no build ${name} in App Store Connect. Check version and build-number, or set wait-for-processing: true to wait for it to appear.`,
           'build-number'
         )
-      return { done: false, waiting: `Build ${name} is not in App Store Connect yet` }
+      return {
+        done: false,
+        waiting: `Build ${name} is not in App Store Connect yet (${waitClock(options.startedAt ?? started, deadline, now())})`
+      }
     }
   )
   return { build: found, waitedMs: now() - started, polls }

@@ -47,19 +47,21 @@ export async function run(): Promise<void> {
       if (known)
         core.info(`Build ${name} is already in App Store Connect; it is not uploaded again.`)
       else {
-        upload = await group(`Uploading ${archive.fileName}`, () =>
+        const sent = await group(`Uploading ${archive.fileName}`, () =>
           uploadArchive(client, app.id, archive, target, {
             pollIntervalMs: settings.pollIntervalMs,
-            deadline: Date.now() + settings.processingTimeoutMs,
+            startedAt,
+            deadline: startedAt + settings.processingTimeoutMs,
             log: (m) => core.info(m)
           })
         )
-        const mib = upload.bytes / (1 << 20)
-        core.info(
-          `Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`
-        )
-        for (const w of upload.warnings) core.warning(`App Store Connect: ${w}`)
-        known = upload.buildId
+        if ('reused' in sent) known = sent.buildId
+        else {
+          upload = sent
+          core.info(`Build upload ${upload.uploadId} is COMPLETE.`)
+          for (const w of upload.warnings) core.warning(`App Store Connect: ${w}`)
+          known = upload.buildId
+        }
       }
     }
 

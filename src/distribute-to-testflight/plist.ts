@@ -21,6 +21,16 @@ export class PlistError extends Error {
   }
 }
 
+/** What a property list may hold before it is refused: an Info.plist has a few hundred objects. */
+export const PLIST_LIMITS = {
+  /** Objects in a binary plist's table, or elements in an XML one. */
+  objects: 100_000,
+  /** Nesting of arrays and dictionaries. */
+  depth: 64,
+  /** Values produced once shared children are expanded (a binary plist may refer to one object many times). */
+  expanded: 200_000
+}
+
 /** Parses either kind, chosen by the leading bytes. */
 export function parsePlist(bytes: Buffer): PlistValue {
   if (bytes.subarray(0, 6).toString('latin1') === 'bplist') return parseBinaryPlist(bytes)
@@ -41,6 +51,11 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
   const tableOffset = Number(trailer.readBigUInt64BE(24))
   if (!offsetSize || !refSize || tableOffset + numObjects * offsetSize > buf.length - 32)
     throw new PlistError('binary property list has a broken trailer')
+  if (numObjects > PLIST_LIMITS.objects)
+    throw new PlistError(
+      `binary property list has ${numObjects} objects, more than the ${PLIST_LIMITS.objects} allowed`
+    )
+  let expanded = 0
 
   const uint = (at: number, size: number): number => {
     if (at + size > buf.length) throw new PlistError('binary property list is truncated')
@@ -57,6 +72,12 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
     if (ref >= numObjects)
       throw new PlistError(`binary property list refers to object ${ref} of ${numObjects}`)
     if (depth.has(ref)) throw new PlistError('binary property list contains a cycle')
+    if (depth.size >= PLIST_LIMITS.depth)
+      throw new PlistError(`binary property list nests deeper than ${PLIST_LIMITS.depth} levels`)
+    if (++expanded > PLIST_LIMITS.expanded)
+      throw new PlistError(
+        `binary property list expands to more than ${PLIST_LIMITS.expanded} values (shared objects referred to over and over)`
+      )
     depth.add(ref)
     try {
       return readAt(offsets[ref])
@@ -66,13 +87,16 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
   }
 
   /** The length of a string/data/array/dict: the low nibble, or a following int object when 0xF. */
-  const lengthAt = (at: number): [length: number, start: number] => {
+  const lengthAt = (at: number, unit = 1): [length: number, start: number] => {
     const low = buf[at] & 0x0f
     if (low !== 0x0f) return [low, at + 1]
     const marker = buf[at + 1]
     if (marker >> 4 !== 0x1) throw new PlistError('binary property list has a bad length marker')
     const size = 1 << (marker & 0x0f)
-    return [uint(at + 2, size), at + 2 + size]
+    const length = uint(at + 2, size)
+    if (at + 2 + size + length * unit > buf.length)
+      throw new PlistError('binary property list has a length beyond its end')
+    return [length, at + 2 + size]
   }
 
   const readAt = (at: number): PlistValue => {
@@ -109,7 +133,7 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
         return buf.subarray(start, start + len).toString('latin1')
       }
       case 0x6: {
-        const [len, start] = lengthAt(at)
+        const [len, start] = lengthAt(at, 2)
         const bytes = Buffer.from(buf.subarray(start, start + len * 2))
         return bytes.swap16().toString('utf16le')
       }
@@ -119,11 +143,11 @@ export function parseBinaryPlist(buf: Buffer): PlistValue {
       }
       case 0xa:
       case 0xc: {
-        const [len, start] = lengthAt(at)
+        const [len, start] = lengthAt(at, refSize)
         return Array.from({ length: len }, (_, i) => readObject(uint(start + i * refSize, refSize)))
       }
       case 0xd: {
-        const [len, start] = lengthAt(at)
+        const [len, start] = lengthAt(at, refSize * 2)
         const out: Record<string, PlistValue> = {}
         for (let i = 0; i < len; i++) {
           const key = readObject(uint(start + i * refSize, refSize))
@@ -174,8 +198,16 @@ function* tokens(xml: string): Generator<Token> {
 
 /** An XML property list (Apple's plist DTD). */
 export function parseXmlPlist(xml: string): PlistValue {
-  const list = [...tokens(xml)]
+  const list: Token[] = []
+  for (const t of tokens(xml)) {
+    if (list.length >= PLIST_LIMITS.objects * 4)
+      throw new PlistError(
+        `property list has more than ${PLIST_LIMITS.objects} elements, far more than an Info.plist`
+      )
+    list.push(t)
+  }
   let i = 0
+  let nesting = 0
   const skipBlank = () => {
     while (i < list.length && list[i].kind === 'text' && !list[i].text.trim()) i++
   }
@@ -235,10 +267,13 @@ export function parseXmlPlist(xml: string): PlistValue {
         return t.name === 'true'
       case 'array': {
         const out: PlistValue[] = []
+        if (++nesting > PLIST_LIMITS.depth)
+          throw new PlistError(`property list nests deeper than ${PLIST_LIMITS.depth} levels`)
         for (;;) {
           skipBlank()
           if (list[i]?.kind === 'close' && list[i].name === 'array') {
             i++
+            nesting--
             return out
           }
           if (i >= list.length) throw new PlistError('<array> is not closed')
@@ -247,12 +282,15 @@ export function parseXmlPlist(xml: string): PlistValue {
       }
       case 'dict': {
         const out: Record<string, PlistValue> = {}
+        if (++nesting > PLIST_LIMITS.depth)
+          throw new PlistError(`property list nests deeper than ${PLIST_LIMITS.depth} levels`)
         for (;;) {
           skipBlank()
           const k = list[i]
           if (!k) throw new PlistError('<dict> is not closed')
           if (k.kind === 'close' && k.name === 'dict') {
             i++
+            nesting--
             return out
           }
           if (k.kind !== 'open' || k.name !== 'key')

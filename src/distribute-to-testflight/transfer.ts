@@ -1,12 +1,16 @@
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
 import { retryAfterMs } from '#shared/asc/retry-policy.js'
 import { mapLimit } from '#shared/concurrency.js'
 import { EnvironmentError } from '#shared/errors.js'
 import { retry, type RetryVerdict } from '#shared/retry.js'
 import type { Sleep } from '#shared/sleep.js'
+import { formatDuration } from '#shared/duration.js'
+import { UploadProgress } from './progress.js'
+import { sendPart, StalledPart, UploadDeadline, type PartAnswer } from './part.js'
 
 /** One of Apple's upload operations (`DeliveryFileUploadOperation`). */
 export interface UploadOperation {
@@ -24,8 +28,14 @@ export interface TransferOptions {
   concurrency?: number
   /** Attempts per part, the first included. Default 5. */
   attempts?: number
-  /** Per attempt. Default 10 minutes. */
-  timeoutMs?: number
+  /** A part attempt with no progress (no byte taken, no answer) this long is aborted and retried. Default 1 minute. */
+  stallMs?: number
+  /** Epoch ms by which every part must be sent (the whole upload's bound). Default: none. */
+  deadline?: number
+  /** What the deadline is called in messages (default `processing-timeout`). */
+  deadlineName?: string
+  /** Print progress lines (default: with `log`). */
+  progress?: boolean
   baseDelayMs?: number
   sleep?: Sleep
   log?: (message: string) => void
@@ -93,73 +103,6 @@ export function checkOperations(ops: UploadOperation[], fileSize: number): void 
     )
 }
 
-interface PartAnswer {
-  status: number
-  body: string
-  retryAfter?: string
-}
-
-/** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
-function sendPart(
-  op: UploadOperation,
-  file: FileHandle,
-  buffer: Buffer,
-  agent: http.Agent,
-  timeoutMs: number
-): Promise<PartAnswer> {
-  const url = new URL(op.url!)
-  const client = url.protocol === 'https:' ? https : http
-  const headers: Record<string, string> = {}
-  for (const h of op.requestHeaders ?? []) if (h.name) headers[h.name] = h.value ?? ''
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
-    headers['Content-Length'] = String(op.length)
-  return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: op.method, headers, agent, timeout: timeoutMs })
-    req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (c: Buffer) => {
-        if (size < 64 * 1024) chunks.push(c)
-        size += c.length
-      })
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8').slice(0, 500),
-          retryAfter: res.headers['retry-after'] as string | undefined
-        })
-      )
-      res.on('error', reject)
-    })
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)))
-    req.on('error', reject)
-    pump(req, file, buffer, op.offset!, op.length!).catch((e: Error) => req.destroy(e))
-  })
-}
-
-/**
- * Streams `length` bytes from `offset` into the request through one reused buffer: each chunk is
- * read only after the previous one was handed to the socket, so memory stays flat whatever the size.
- */
-async function pump(
-  req: http.ClientRequest,
-  file: FileHandle,
-  buffer: Buffer,
-  offset: number,
-  length: number
-): Promise<void> {
-  const end = offset + length
-  for (let at = offset; at < end;) {
-    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at)
-    if (!bytesRead) throw new Error('the file became shorter while it was uploaded')
-    await new Promise<void>((resolve, reject) =>
-      req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve()))
-    )
-    at += bytesRead
-  }
-  req.end()
-}
-
 const RETRY = new Set([408, 429, 500, 502, 503, 504])
 
 /** A part answered with a status worth another attempt. */
@@ -171,7 +114,7 @@ class RetryablePart extends Error {
 
 /** Part failures: refusals stop, retryable statuses and network errors go again. */
 function classifyPartFailure(error: unknown): RetryVerdict {
-  if (error instanceof TransferError) return { retry: false }
+  if (error instanceof TransferError || error instanceof UploadDeadline) return { retry: false }
   if (error instanceof RetryablePart)
     return {
       retry: true,
@@ -187,8 +130,9 @@ function failureReason(error: unknown): string {
 
 /**
  * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
- * retried on network errors and 408/429/5xx with full-jitter backoff (Retry-After honoured, capped
- * at a minute).
+ * retried on network errors, stalls (no progress for `stallMs`) and 408/429/5xx with full-jitter
+ * backoff (Retry-After honoured, capped at a minute). The whole transfer ends by `deadline`: parts in
+ * flight are aborted and the error names the part that held it up.
  */
 export async function transferParts(
   ops: UploadOperation[],
@@ -199,13 +143,23 @@ export async function transferParts(
   checkOperations(ops, fileSize)
   const concurrency = options.concurrency ?? 4
   const attempts = options.attempts ?? 5
-  const timeoutMs = options.timeoutMs ?? 10 * 60_000
+  const stallMs = options.stallMs ?? 60_000
   const baseDelayMs = options.baseDelayMs ?? 1000
   const { sleep } = options
   const log = options.log ?? (() => undefined)
+  const progress = new UploadProgress(fileSize, {
+    log: options.progress === false ? () => undefined : log
+  })
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency })
   const started = Date.now()
+  const abort = new AbortController()
+  const deadline = options.deadline
+  const bound = deadline !== undefined ? Math.max(0, deadline - started) : undefined
+  const timer =
+    bound !== undefined ? setTimeout(() => abort.abort(), Math.min(bound, 2 ** 31 - 1)) : undefined
+  /** The last part that stalled or failed, to name when the bound passes. */
+  let culprit: { label: string; why: string } | undefined
   let retries = 0
   const file = await open(path, 'r')
   const buffers: Buffer[] = []
@@ -214,45 +168,92 @@ export async function transferParts(
       const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20)
       const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`
       const agent = op.url!.startsWith('https:') ? httpsAgent : httpAgent
-      await retry(
-        { attempts, baseDelayMs, maxDelayMs: 60_000, longRetryAfter: 'cap' },
-        async () => {
-          const answer = await sendPart(op, file, buffer, agent, timeoutMs)
-          if (answer.status >= 200 && answer.status < 300) {
-            buffers.push(buffer)
-            return
-          }
-          if (RETRY.has(answer.status)) throw new RetryablePart(answer)
-          const expired = op.expiration && Date.parse(op.expiration) < Date.now()
-          throw new TransferError(
-            `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`,
-            expired
-              ? 'Its upload URL has expired; run the step again to start a new upload'
-              : undefined
-          )
-        },
-        classifyPartFailure,
-        {
-          sleep,
-          onRetry: ({ attempt, of, delayMs, why }) => {
-            retries++
-            log(
-              `Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+      try {
+        await retry(
+          {
+            attempts,
+            baseDelayMs,
+            maxDelayMs: 60_000,
+            longRetryAfter: 'cap',
+            budgetMs: bound
+          },
+          async () => {
+            let sent = 0
+            let answer: PartAnswer
+            try {
+              answer = await sendPart(op, file, buffer, agent, {
+                stallMs,
+                signal: abort.signal,
+                sent: (n) => {
+                  sent += n
+                  progress.add(n)
+                }
+              })
+            } catch (e) {
+              progress.add(-sent)
+              if (e instanceof StalledPart) culprit = { label, why: e.message }
+              throw e
+            }
+            if (answer.status >= 200 && answer.status < 300) {
+              buffers.push(buffer)
+              return
+            }
+            progress.add(-sent)
+            if (RETRY.has(answer.status)) {
+              culprit = { label, why: `answered HTTP ${answer.status}` }
+              throw new RetryablePart(answer)
+            }
+            const expired = op.expiration && Date.parse(op.expiration) < Date.now()
+            throw new TransferError(
+              `The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`,
+              expired
+                ? 'Its upload URL has expired; run the step again to start a new upload'
+                : undefined
             )
           },
-          giveUp: (error, n) =>
-            new EnvironmentError(
-              'upload-host',
-              `The upload of ${label} failed ${n} times (last: ${failureReason(error)})`,
-              { cause: error }
-            )
+          classifyPartFailure,
+          {
+            sleep,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+              retries++
+              log(
+                `Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+              )
+            },
+            giveUp: (error, n) =>
+              new EnvironmentError(
+                'upload-host',
+                error instanceof StalledPart
+                  ? `The upload of ${label} stalled ${n} time(s) (no progress for ${formatDuration(stallMs)} each)`
+                  : `The upload of ${label} failed ${n} time(s) (last: ${failureReason(error)})`,
+                { cause: error }
+              )
+          }
+        )
+      } catch (e) {
+        abort.abort()
+        throw e
+      }
+    }).catch((e: unknown) => {
+      if (!(e instanceof UploadDeadline)) throw e
+      throw new EnvironmentError(
+        'upload-host',
+        `The upload of ${basename(path)} did not finish within ${options.deadlineName ?? 'processing-timeout'} (${formatDuration(bound ?? 0)})${
+          culprit ? `: ${culprit.label} ${culprit.why}` : ''
+        }`,
+        {
+          advice:
+            "Check the runner's network to Apple's upload host and run the step again (it starts a new upload), or raise processing-timeout",
+          cause: e
         }
       )
     })
   } finally {
+    clearTimeout(timer)
     httpAgent.destroy()
     httpsAgent.destroy()
     await file.close()
   }
+  progress.done()
   return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started }
 }

@@ -1,15 +1,18 @@
 import type { AscClient } from '#shared/asc/client.js'
 import { relatedId, type Document, type Resource } from '#shared/asc/types.js'
 import type { components } from '#shared/asc/generated/openapi-types.js'
-import { ConfigurationError, TimeoutError } from '#shared/errors.js'
+import { TimeoutError } from '#shared/errors.js'
 import { pollUntil } from '#shared/poll.js'
+import { runReport } from '#shared/report.js'
 import type { Sleep } from '#shared/sleep.js'
 import type { ArchiveInfo } from './archive.js'
+import { describeBuild } from './builds.js'
+import { formatBytes, waitClock } from './progress.js'
 import type { Target } from './target.js'
+import { carryOnWithDuplicate, duplicateOf } from './duplicate-upload.js'
+import { details, refused, type UploadAttributes, type UploadState } from './upload-state.js'
 import { hashFile, transferParts, type TransferOptions, type UploadOperation } from './transfer.js'
 
-type UploadAttributes = NonNullable<components['schemas']['BuildUpload']['attributes']>
-type UploadState = NonNullable<UploadAttributes['state']>
 type FileAttributes = NonNullable<components['schemas']['BuildUploadFile']['attributes']>
 
 export interface UploadResult {
@@ -26,17 +29,27 @@ export interface UploadResult {
   warnings: string[]
 }
 
+/**
+ * Apple refused the upload as a duplicate, and that build (or its upload) is already this app's: it
+ * is carried on with, as a rerun would.
+ */
+export interface ReusedUpload {
+  reused: true
+  /** The upload already made for this version and build number, when one was found. */
+  uploadId?: string
+  /** The build, when App Store Connect has it already. */
+  buildId?: string
+}
+
 export interface UploadOptions {
   pollIntervalMs: number
   /** Epoch ms by which the upload must be COMPLETE. */
   deadline: number
+  /** When the bound started (default: now). */
+  startedAt?: number
   transfer?: TransferOptions
   sleep?: Sleep
   log?: (message: string) => void
-}
-
-function details(state: UploadState | undefined, kind: 'errors' | 'warnings'): string[] {
-  return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '))
 }
 
 /**
@@ -50,47 +63,61 @@ export async function uploadArchive(
   archive: ArchiveInfo,
   target: Target,
   options: UploadOptions
-): Promise<UploadResult> {
+): Promise<UploadResult | ReusedUpload> {
   const log = options.log ?? (() => undefined)
+  const startedAt = options.startedAt ?? Date.now()
   const attributes = {
     cfBundleShortVersionString: target.version!,
     cfBundleVersion: target.buildNumber,
     platform: target.platform
   }
+  const uploadsOfApp = (states?: string[]) =>
+    client.all<Resource<UploadAttributes>>(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
+      'filter[cfBundleShortVersionString]': [attributes.cfBundleShortVersionString],
+      'filter[cfBundleVersion]': [attributes.cfBundleVersion],
+      'filter[platform]': [attributes.platform],
+      'filter[state]': states,
+      'fields[buildUploads]': [
+        'cfBundleShortVersionString',
+        'cfBundleVersion',
+        'platform',
+        'state',
+        'build'
+      ]
+    })
+  const same = (u: Resource<UploadAttributes>) =>
+    u.attributes?.cfBundleVersion === attributes.cfBundleVersion &&
+    u.attributes?.cfBundleShortVersionString === attributes.cfBundleShortVersionString
 
   // 1. The build upload. A lost answer is recovered from the app's uploads awaiting their file.
-  const upload = await client.post<Document<Resource>>(
-    '/v1/buildUploads',
-    {
-      data: {
-        type: 'buildUploads',
-        attributes,
-        relationships: { app: { data: { type: 'apps', id: appId } } }
+  let upload: Document<Resource>
+  try {
+    upload = await client.post<Document<Resource>>(
+      '/v1/buildUploads',
+      {
+        data: {
+          type: 'buildUploads',
+          attributes,
+          relationships: { app: { data: { type: 'apps', id: appId } } }
+        }
+      },
+      {
+        recover: async () => {
+          const { data } = await uploadsOfApp(['AWAITING_UPLOAD'])
+          const found = data.find(same)
+          return found ? { data: found } : undefined
+        }
       }
-    },
-    {
-      recover: async () => {
-        const { data } = await client.all(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
-          'filter[cfBundleShortVersionString]': [attributes.cfBundleShortVersionString],
-          'filter[cfBundleVersion]': [attributes.cfBundleVersion],
-          'filter[platform]': [attributes.platform],
-          'filter[state]': ['AWAITING_UPLOAD'],
-          'fields[buildUploads]': [
-            'cfBundleShortVersionString',
-            'cfBundleVersion',
-            'platform',
-            'state'
-          ]
-        })
-        const found = data.find(
-          (u) =>
-            u.attributes?.cfBundleVersion === attributes.cfBundleVersion &&
-            u.attributes?.cfBundleShortVersionString === attributes.cfBundleShortVersionString
-        )
-        return found ? { data: found } : undefined
-      }
-    }
-  )
+    )
+  } catch (e) {
+    const duplicate = duplicateOf(e)
+    if (!duplicate) throw e
+    return carryOnWithDuplicate(client, appId, target, options, duplicate, {
+      uploadsOfApp: async () => (await uploadsOfApp()).data.filter(same),
+      log,
+      startedAt
+    })
+  }
   const uploadId = upload.data.id
   log(`Build upload ${uploadId} created for ${target.version} (${target.buildNumber}).`)
 
@@ -125,13 +152,15 @@ export async function uploadArchive(
     }
   )
   const ops = (file.data.attributes?.uploadOperations ?? []) as UploadOperation[]
-  log(`Sending ${archive.fileName} (${archive.size} bytes) in ${ops.length} part(s).`)
+  log(`Sending ${archive.fileName} (${formatBytes(archive.size)}) in ${ops.length} part(s).`)
 
   // 3. The parts, with the checksum computed beside them.
   const digest = hashFile(archive.path, 'sha256')
   digest.catch(() => undefined)
   const transfer = await transferParts(ops, archive.path, archive.size, {
     log,
+    deadline: options.deadline,
+    stallMs: stallWindow(options.deadline - Date.now()),
     ...options.transfer
   })
   const sha256 = await digest
@@ -150,7 +179,7 @@ export async function uploadArchive(
 
   // 5. Follow the upload's state.
   let state: UploadState | undefined
-  return pollUntil(
+  const done = await pollUntil(
     {
       deadline: options.deadline,
       intervalMs: options.pollIntervalMs,
@@ -169,15 +198,12 @@ export async function uploadArchive(
         }
       )
       state = doc.data.attributes?.state
-      if (state?.state === 'FAILED') {
-        const errors = details(state, 'errors')
-        throw new ConfigurationError(
-          `App Store Connect refused the upload of ${archive.fileName} (build upload ${uploadId}): ${errors.length ? errors.join('; ') : 'no reason given'}. Fix the archive and run the step again.`,
-          'ipa-path'
-        )
-      }
+      if (state?.state === 'FAILED') throw refused(archive.fileName, uploadId, target, state)
       if (state?.state !== 'COMPLETE')
-        return { done: false, waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}` }
+        return {
+          done: false,
+          waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'} (${waitClock(startedAt, options.deadline)})`
+        }
       return {
         done: true,
         value: {
@@ -193,4 +219,13 @@ export async function uploadArchive(
       }
     }
   )
+  runReport.step(
+    `uploaded ${archive.fileName} as ${describeBuild(target)} (${formatBytes(done.bytes)} in ${done.parts} part(s))`
+  )
+  return done
+}
+
+/** The stall window for the parts: a tenth of the time left, between 1 s and a minute. */
+export function stallWindow(leftMs: number): number {
+  return Math.min(60_000, Math.max(1000, Math.round(leftMs / 10)))
 }

@@ -25,7 +25,8 @@ const ZIP64_LOCATOR = 0x07064b50
 const ZIP64_EOCD = 0x06064b50
 const CENTRAL = 0x02014b50
 const LOCAL = 0x04034b50
-const MAX_ENTRY = 64 * 1024 * 1024
+/** The most an entry may inflate to by default: an Info.plist is a few KiB. */
+export const MAX_ENTRY = 4 * 1024 * 1024
 
 async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length)
@@ -54,10 +55,18 @@ export class ZipReader {
     }
   }
 
-  /** The uncompressed bytes of one entry (stored or deflated). */
-  async read(entry: ZipEntry): Promise<Buffer> {
-    if (entry.size > MAX_ENTRY)
-      throw new ZipError(`${entry.name} is too large to read (${entry.size} bytes)`)
+  /**
+   * The uncompressed bytes of one entry (stored or deflated), at most `maxBytes`: inflating stops at
+   * the cap whatever the entry's declared size says, so a zip bomb costs no more than the cap.
+   */
+  async read(entry: ZipEntry, maxBytes = MAX_ENTRY): Promise<Buffer> {
+    const tooLarge = () =>
+      new ZipError(
+        `${entry.name} is larger than ${maxBytes / (1 << 20)} MiB once inflated, far more than such a file ever is`
+      )
+    // Deflate never grows data by more than a few bytes per 16 KiB block.
+    if (entry.size > maxBytes || entry.compressedSize > maxBytes + (maxBytes >> 10) + 1024)
+      throw tooLarge()
     const header = await readAt(this.file, entry.localHeaderOffset, 30)
     if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
       throw new ZipError(`the local header of ${entry.name} is missing`)
@@ -67,8 +76,9 @@ export class ZipReader {
     if (entry.method === 0) return raw
     if (entry.method === 8) {
       try {
-        return inflateRawSync(raw)
+        return inflateRawSync(raw, { maxOutputLength: maxBytes })
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge()
         throw new ZipError(`${entry.name} cannot be inflated: ${(e as Error).message}`)
       }
     }

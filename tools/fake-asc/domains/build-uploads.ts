@@ -1,10 +1,14 @@
 // Apple's Build Upload API:
-// - POST /v1/buildUploads: state AWAITING_UPLOAD. A build with the same version, build number and
-//   platform already in the app is refused (409 ENTITY_ERROR…DUPLICATE), as Apple's upload would be.
+// - POST /v1/buildUploads: state AWAITING_UPLOAD. A build or a received upload (PROCESSING, COMPLETE) with the same
+//   version, build number and platform already in the app is refused (409
+//   ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE at /data/attributes/cfBundleVersion), as Apple's would
+//   be, with `meta.previousBundleVersion` when the `previousBundleVersion` setting is given; so is a
+//   build number listed in `takenBuildNumbers` (used by another app, or by a race we cannot see).
 // - POST /v1/buildUploadFiles: answers `uploadOperations`, parts of `partSize` bytes (setting), each a
 //   PUT to /fake-upload/{fileId}/{part} on this server with two required headers.
 // - The part route (not an API route: no token) refuses an Authorization header (and records a
-//   violation), a missing or wrong listed header, a wrong length; it hashes the bytes in file order
+//   violation), a missing or wrong listed header, a wrong length; `stallParts` part requests are
+//   read whole and never answered (a stalled upload host); it hashes the bytes in file order
 //   (out-of-order parts wait in memory) and keeps them unless `keepBytes` is false (the bench).
 // - PATCH /v1/buildUploadFiles/{id} with `uploaded: true` checks every part arrived and the
 //   checksum (SHA_256 or MD5 of the whole file, hex), then the upload goes PROCESSING, and after
@@ -42,6 +46,12 @@ export interface BuildUploadSettings {
   failWith?: Array<{ code: string; description: string }>
   /** Part requests to answer 503 first (a flaky upload host). */
   failParts: number
+  /** Part requests (the next ones) whose body is read and that are never answered; Infinity: all. */
+  stallParts: number
+  /** Build numbers refused as duplicates whatever this app holds (taken elsewhere). */
+  takenBuildNumbers: string[]
+  /** Sent as `meta.previousBundleVersion` with a duplicate refusal. */
+  previousBundleVersion?: string
 }
 
 interface UploadState {
@@ -58,7 +68,9 @@ function state(fake: FakeAscHandle): UploadState {
       keepBytes: true,
       readsUntilComplete: 1,
       buildReadsUntilValid: 1,
-      failParts: 0
+      failParts: 0,
+      stallParts: 0,
+      takenBuildNumbers: []
     },
     files: new Map(),
     reads: new Map(),
@@ -140,12 +152,34 @@ export const buildUploadsDomain: Domain = {
             pre?.attributes.platform === input.attributes.platform
           )
         })
-        if (dup)
+        const upload = ctx.store
+          .list('buildUploads')
+          .find(
+            (u) =>
+              ctx.store.relatedIds(u, 'app')[0]?.id === appId &&
+              u.attributes.cfBundleVersion === input.attributes.cfBundleVersion &&
+              u.attributes.cfBundleShortVersionString ===
+                input.attributes.cfBundleShortVersionString &&
+              u.attributes.platform === input.attributes.platform &&
+              ['PROCESSING', 'COMPLETE'].includes(
+                String((u.attributes.state as { state?: string })?.state)
+              )
+          )
+        const s = state(ctx.fake)
+        const taken = s.settings.takenBuildNumbers.includes(
+          String(input.attributes.cfBundleVersion)
+        )
+        if (dup || upload || taken)
           throw new AscError(
             409,
             'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
             `The bundle version ${String(input.attributes.cfBundleVersion)} has already been used.`,
-            { pointer: '/data/attributes/cfBundleVersion' }
+            {
+              pointer: '/data/attributes/cfBundleVersion',
+              ...(s.settings.previousBundleVersion !== undefined
+                ? { meta: { previousBundleVersion: s.settings.previousBundleVersion } }
+                : {})
+            }
           )
         input.attributes.state = { state: 'AWAITING_UPLOAD', errors: [], warnings: [], infos: [] }
         input.attributes.createdDate = new Date(ctx.now).toISOString()
@@ -282,6 +316,11 @@ export const buildUploadsDomain: Domain = {
             `PUT /fake-upload/${file.fileId}/${part}: an Authorization header was sent to the upload host`
           )
           return { status: 403, body: 'Authorization must not be sent to the upload host' }
+        }
+        if (s.settings.stallParts > 0) {
+          s.settings.stallParts--
+          // Read whole, never answered: only closing the fake ends the request.
+          return new Promise<never>(() => undefined)
         }
         if (s.settings.failParts > 0) {
           s.settings.failParts--
