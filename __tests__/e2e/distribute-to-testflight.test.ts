@@ -277,13 +277,22 @@ describe('distribute-to-testflight: an existing build', () => {
 
   it('waits for a build that appears late', async () => {
     const w = await world()
-    setTimeout(() => seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '102' }), 700)
+    // The build appears only once the action has looked for it and not found it (not after a
+    // fixed delay, which a slow start-up on a busy machine could outlast).
+    const looked = () =>
+      w.fake.requests.some((r) => r.method === 'GET' && r.path === '/v1/builds' && r.status === 200)
+    const appear = setInterval(() => {
+      if (!looked()) return
+      clearInterval(appear)
+      seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '102' })
+    }, 10)
     const run = await distribute(w.fake, {
       'app-id': w.appId,
       'build-number': '102',
       'processing-timeout': '20s'
     })
     expect(run.errors).toEqual([])
+    clearInterval(appear)
     expect(run.stdout).toMatch(/not in App Store Connect yet/)
     expect(run.outputs['build-number']).toBe('102')
   })

@@ -34339,6 +34339,15 @@ class PlistError extends Error {
         this.name = 'PlistError';
     }
 }
+/** What a property list may hold before it is refused: an Info.plist has a few hundred objects. */
+const PLIST_LIMITS = {
+    /** Objects in a binary plist's table, or elements in an XML one. */
+    objects: 100_000,
+    /** Nesting of arrays and dictionaries. */
+    depth: 64,
+    /** Values produced once shared children are expanded (a binary plist may refer to one object many times). */
+    expanded: 200_000
+};
 /** Parses either kind, chosen by the leading bytes. */
 function parsePlist(bytes) {
     if (bytes.subarray(0, 6).toString('latin1') === 'bplist')
@@ -34358,6 +34367,9 @@ function parseBinaryPlist(buf) {
     const tableOffset = Number(trailer.readBigUInt64BE(24));
     if (!offsetSize || !refSize || tableOffset + numObjects * offsetSize > buf.length - 32)
         throw new PlistError('binary property list has a broken trailer');
+    if (numObjects > PLIST_LIMITS.objects)
+        throw new PlistError(`binary property list has ${numObjects} objects, more than the ${PLIST_LIMITS.objects} allowed`);
+    let expanded = 0;
     const uint = (at, size) => {
         if (at + size > buf.length)
             throw new PlistError('binary property list is truncated');
@@ -34373,6 +34385,10 @@ function parseBinaryPlist(buf) {
             throw new PlistError(`binary property list refers to object ${ref} of ${numObjects}`);
         if (depth.has(ref))
             throw new PlistError('binary property list contains a cycle');
+        if (depth.size >= PLIST_LIMITS.depth)
+            throw new PlistError(`binary property list nests deeper than ${PLIST_LIMITS.depth} levels`);
+        if (++expanded > PLIST_LIMITS.expanded)
+            throw new PlistError(`binary property list expands to more than ${PLIST_LIMITS.expanded} values (shared objects referred to over and over)`);
         depth.add(ref);
         try {
             return readAt(offsets[ref]);
@@ -34382,7 +34398,7 @@ function parseBinaryPlist(buf) {
         }
     };
     /** The length of a string/data/array/dict: the low nibble, or a following int object when 0xF. */
-    const lengthAt = (at) => {
+    const lengthAt = (at, unit = 1) => {
         const low = buf[at] & 0x0f;
         if (low !== 0x0f)
             return [low, at + 1];
@@ -34390,7 +34406,10 @@ function parseBinaryPlist(buf) {
         if (marker >> 4 !== 0x1)
             throw new PlistError('binary property list has a bad length marker');
         const size = 1 << (marker & 0x0f);
-        return [uint(at + 2, size), at + 2 + size];
+        const length = uint(at + 2, size);
+        if (at + 2 + size + length * unit > buf.length)
+            throw new PlistError('binary property list has a length beyond its end');
+        return [length, at + 2 + size];
     };
     const readAt = (at) => {
         const marker = buf[at];
@@ -34429,7 +34448,7 @@ function parseBinaryPlist(buf) {
                 return buf.subarray(start, start + len).toString('latin1');
             }
             case 0x6: {
-                const [len, start] = lengthAt(at);
+                const [len, start] = lengthAt(at, 2);
                 const bytes = Buffer.from(buf.subarray(start, start + len * 2));
                 return bytes.swap16().toString('utf16le');
             }
@@ -34439,11 +34458,11 @@ function parseBinaryPlist(buf) {
             }
             case 0xa:
             case 0xc: {
-                const [len, start] = lengthAt(at);
+                const [len, start] = lengthAt(at, refSize);
                 return Array.from({ length: len }, (_, i) => readObject(uint(start + i * refSize, refSize)));
             }
             case 0xd: {
-                const [len, start] = lengthAt(at);
+                const [len, start] = lengthAt(at, refSize * 2);
                 const out = {};
                 for (let i = 0; i < len; i++) {
                     const key = readObject(uint(start + i * refSize, refSize));
@@ -34481,8 +34500,14 @@ function* tokens(xml) {
 }
 /** An XML property list (Apple's plist DTD). */
 function parseXmlPlist(xml) {
-    const list = [...tokens(xml)];
+    const list = [];
+    for (const t of tokens(xml)) {
+        if (list.length >= PLIST_LIMITS.objects * 4)
+            throw new PlistError(`property list has more than ${PLIST_LIMITS.objects} elements, far more than an Info.plist`);
+        list.push(t);
+    }
     let i = 0;
+    let nesting = 0;
     const skipBlank = () => {
         while (i < list.length && list[i].kind === 'text' && !list[i].text.trim())
             i++;
@@ -34546,10 +34571,13 @@ function parseXmlPlist(xml) {
                 return t.name === 'true';
             case 'array': {
                 const out = [];
+                if (++nesting > PLIST_LIMITS.depth)
+                    throw new PlistError(`property list nests deeper than ${PLIST_LIMITS.depth} levels`);
                 for (;;) {
                     skipBlank();
                     if (list[i]?.kind === 'close' && list[i].name === 'array') {
                         i++;
+                        nesting--;
                         return out;
                     }
                     if (i >= list.length)
@@ -34559,6 +34587,8 @@ function parseXmlPlist(xml) {
             }
             case 'dict': {
                 const out = {};
+                if (++nesting > PLIST_LIMITS.depth)
+                    throw new PlistError(`property list nests deeper than ${PLIST_LIMITS.depth} levels`);
                 for (;;) {
                     skipBlank();
                     const k = list[i];
@@ -34566,6 +34596,7 @@ function parseXmlPlist(xml) {
                         throw new PlistError('<dict> is not closed');
                     if (k.kind === 'close' && k.name === 'dict') {
                         i++;
+                        nesting--;
                         return out;
                     }
                     if (k.kind !== 'open' || k.name !== 'key')
@@ -34604,7 +34635,8 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-const MAX_ENTRY = 64 * 1024 * 1024;
+/** The most an entry may inflate to by default: an Info.plist is a few KiB. */
+const MAX_ENTRY = 4 * 1024 * 1024;
 async function readAt(file, position, length) {
     const buf = Buffer.alloc(length);
     let done = 0;
@@ -34633,10 +34665,15 @@ class ZipReader {
             throw e;
         }
     }
-    /** The uncompressed bytes of one entry (stored or deflated). */
-    async read(entry) {
-        if (entry.size > MAX_ENTRY)
-            throw new ZipError(`${entry.name} is too large to read (${entry.size} bytes)`);
+    /**
+     * The uncompressed bytes of one entry (stored or deflated), at most `maxBytes`: inflating stops at
+     * the cap whatever the entry's declared size says, so a zip bomb costs no more than the cap.
+     */
+    async read(entry, maxBytes = MAX_ENTRY) {
+        const tooLarge = () => new ZipError(`${entry.name} is larger than ${maxBytes / (1 << 20)} MiB once inflated, far more than such a file ever is`);
+        // Deflate never grows data by more than a few bytes per 16 KiB block.
+        if (entry.size > maxBytes || entry.compressedSize > maxBytes + (maxBytes >> 10) + 1024)
+            throw tooLarge();
         const header = await readAt(this.file, entry.localHeaderOffset, 30);
         if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
             throw new ZipError(`the local header of ${entry.name} is missing`);
@@ -34648,9 +34685,11 @@ class ZipReader {
             return raw;
         if (entry.method === 8) {
             try {
-                return (0,external_node_zlib_.inflateRawSync)(raw);
+                return (0,external_node_zlib_.inflateRawSync)(raw, { maxOutputLength: maxBytes });
             }
             catch (e) {
+                if (e.code === 'ERR_BUFFER_TOO_LARGE')
+                    throw tooLarge();
                 throw new ZipError(`${entry.name} cannot be inflated: ${e.message}`);
             }
         }
@@ -34823,11 +34862,11 @@ async function readPkg(path, size) {
             throw bad(path, 'is not a macOS installer package (no xar header).');
         const headerSize = header.readUInt16BE(4);
         const tocLength = Number(header.readBigUInt64BE(8));
-        if (tocLength > 64 * 1024 * 1024)
+        if (tocLength > MAX_TOC)
             return undefined;
         const tocRaw = Buffer.alloc(tocLength);
         await file.read(tocRaw, 0, tocLength, headerSize);
-        const toc = (0,external_node_zlib_.inflateSync)(tocRaw).toString('utf8');
+        const toc = inflateCapped(tocRaw, MAX_TOC, path, 'table of contents').toString('utf8');
         const heap = headerSize + tocLength;
         for (const m of toc.matchAll(/<file\b[^>]*>((?:(?!<file\b)[\s\S])*?)<\/file>/g)) {
             const body = m[1];
@@ -34837,7 +34876,7 @@ async function readPkg(path, size) {
             const encoding = /<encoding style="([^"]+)"/.exec(body)?.[1] ?? 'application/octet-stream';
             const length = num('length');
             const offset = num('offset');
-            if (!Number.isFinite(length) || !Number.isFinite(offset) || length > 16 * 1024 * 1024)
+            if (!Number.isFinite(length) || !Number.isFinite(offset) || length > MAX_PACKAGE_INFO)
                 continue;
             const raw = Buffer.alloc(length);
             await file.read(raw, 0, length, heap + offset);
@@ -34845,7 +34884,7 @@ async function readPkg(path, size) {
             if (encoding === 'application/octet-stream')
                 xml = raw.toString('utf8');
             else if (encoding === 'application/x-gzip')
-                xml = (0,external_node_zlib_.inflateSync)(raw).toString('utf8');
+                xml = inflateCapped(raw, MAX_PACKAGE_INFO, path, 'PackageInfo').toString('utf8');
             else
                 continue;
             const bundles = [...xml.matchAll(/<bundle\b([^>]*)>/g)].map((b) => attributes(b[1]));
@@ -34875,6 +34914,20 @@ async function readPkg(path, size) {
     }
     finally {
         await file.close();
+    }
+}
+/** The most a .pkg's table of contents and its PackageInfo may inflate to. */
+const MAX_TOC = 16 * 1024 * 1024;
+const MAX_PACKAGE_INFO = 4 * 1024 * 1024;
+/** Inflates at most `max` bytes; beyond that the archive is refused (a decompression bomb). */
+function inflateCapped(raw, max, path, what) {
+    try {
+        return (0,external_node_zlib_.inflateSync)(raw, { maxOutputLength: max });
+    }
+    catch (e) {
+        if (e.code === 'ERR_BUFFER_TOO_LARGE')
+            throw bad(path, `has a ${what} larger than ${max / (1 << 20)} MiB once inflated, far more than a real one; it was not read further.`);
+        throw e;
     }
 }
 function attributes(text) {
@@ -34949,7 +35002,107 @@ async function pollUntil(options, check) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/progress.ts
+
+/** `412 MiB`, `1.0 GiB`, `96 KiB`: a size in binary units. */
+function formatBytes(bytes) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${bytes} bytes`;
+    return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Upload progress: `Uploaded 412 MiB of 1.0 GiB (40 %), 96 MiB/s, about 6 s left`, printed at each
+ * 10 % step and at least every `everyMs` while bytes move; `done()` prints the total.
+ */
+class UploadProgress {
+    total;
+    options;
+    sent = 0;
+    lastStep = 0;
+    lastAt;
+    started;
+    now;
+    everyMs;
+    constructor(total, options) {
+        this.total = total;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.everyMs = options.everyMs ?? 10_000;
+        this.started = this.now();
+        this.lastAt = this.started;
+    }
+    /** Bytes handed to the upload host (a part retried from its start gives back what it had sent). */
+    add(bytes) {
+        this.sent = Math.max(0, Math.min(this.total, this.sent + bytes));
+        const step = Math.floor((this.sent * 10) / Math.max(1, this.total));
+        const at = this.now();
+        if (step > this.lastStep || at - this.lastAt >= this.everyMs) {
+            // A 10 % step is printed once; a timed line in between keeps the step it is in.
+            if (step > this.lastStep)
+                this.lastStep = step;
+            this.lastAt = at;
+            if (this.sent < this.total)
+                this.options.log(this.line(at));
+        }
+    }
+    /** The line for the current state. */
+    line(at = this.now()) {
+        const elapsed = Math.max(1, at - this.started);
+        const rate = (this.sent / elapsed) * 1000;
+        const percent = Math.floor((this.sent * 100) / Math.max(1, this.total));
+        const left = rate > 0 ? ((this.total - this.sent) / rate) * 1000 : undefined;
+        return `Uploaded ${formatBytes(this.sent)} of ${formatBytes(this.total)} (${percent} %), ${formatBytes(rate)}/s${left !== undefined && this.sent < this.total ? `, about ${formatDuration(left)} left` : ''}`;
+    }
+    /** The closing line: every byte sent, in how long. */
+    done() {
+        const at = this.now();
+        this.sent = this.total;
+        this.options.log(`${this.line(at)}, in ${formatDuration(at - this.started)}.`);
+    }
+}
+/** `2m 10s elapsed, 27m 50s left`: for the lines of a wait bounded by a deadline. */
+function waitClock(startedAt, deadline, now = Date.now()) {
+    return `${formatDuration(Math.max(0, now - startedAt))} elapsed, ${formatDuration(Math.max(0, deadline - now))} left`;
+}
+
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/builds.ts
+
+
 
 
 
@@ -35102,8 +35255,10 @@ async function waitForBuild(client, search, options, known) {
         first = false;
         if (build) {
             const state = build.processingState;
-            if (state === 'VALID')
+            if (state === 'VALID') {
+                runReport.step(`build ${name} VALID`);
                 return { done: true, value: build };
+            }
             if (state === 'FAILED' || state === 'INVALID') {
                 const reasons = build.uploadErrors.length
                     ? ` Apple says: ${build.uploadErrors.join('; ')}.`
@@ -35112,11 +35267,17 @@ async function waitForBuild(client, search, options, known) {
             }
             if (!options.wait)
                 return { done: true, value: build };
-            return { done: false, waiting: `Build ${name} is ${state ?? 'PROCESSING'}` };
+            return {
+                done: false,
+                waiting: `Build ${name} is ${state ?? 'PROCESSING'} (${waitClock(options.startedAt ?? started, deadline, now())})`
+            };
         }
         if (!options.wait)
             throw new ConfigurationError(`no build ${name} in App Store Connect. Check version and build-number, or set wait-for-processing: true to wait for it to appear.`, 'build-number');
-        return { done: false, waiting: `Build ${name} is not in App Store Connect yet` };
+        return {
+            done: false,
+            waiting: `Build ${name} is not in App Store Connect yet (${waitClock(options.startedAt ?? started, deadline, now())})`
+        };
     });
     return { build: found, waitedMs: now() - started, polls };
 }
@@ -40395,34 +40556,6 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/report.ts
-const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
-class RunReport {
-    done = [];
-    skipped = [];
-    warnings = [];
-    /** Set once the entry point has written its own job summary. */
-    summaryWritten = false;
-    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
-    step(text) {
-        this.done.push(text);
-    }
-    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
-    skip(text) {
-        this.skipped.push(text);
-    }
-    warn(text) {
-        this.warnings.push(text);
-    }
-    outcome(failed) {
-        if (failed)
-            return 'fail';
-        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
-    }
-}
-/** The report of this process's run (one action per process). */
-const runReport = new RunReport();
-
 ;// CONCATENATED MODULE: ./src/shared/summary.ts
 
 
@@ -41046,11 +41179,196 @@ async function preflight(api, appId, request) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/upload-state.ts
+
+
+/** Apple's errors or warnings on an upload, as `code: description`. */
+function details(state, kind) {
+    return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '));
+}
+/** Apple's codes for a closed version train: the marketing version must be raised. */
+const CLOSED_TRAIN = /(?:^|\D)(90062|90186)(?:\D|$)/;
+/** A FAILED upload as an error: a closed version train names `version`, anything else `ipa-path`. */
+function refused(fileName, uploadId, target, state) {
+    const errors = details(state, 'errors');
+    const reasons = serverText(errors.length ? errors.join('; ') : 'no reason given');
+    if ((state.errors ?? []).some((d) => CLOSED_TRAIN.test(d.code ?? '')))
+        return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}) because version ${target.version ?? ''} is closed: a version with this CFBundleShortVersionString was already approved, so its train takes no new builds (${reasons}). Raise the marketing version (CFBundleShortVersionString, or the version input) above the last approved one, build again and run the step.`, 'version');
+    return new ConfigurationError(`App Store Connect refused the upload of ${fileName} (build upload ${uploadId}): ${reasons}. Fix the archive and run the step again.`, 'ipa-path');
+}
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/duplicate-upload.ts
+
+
+
+
+
+
+
+
+
+
+/** Apple's 409 for a version and build number already uploaded, else undefined. */
+function duplicateOf(e) {
+    if (!(e instanceof ApiError) || e.status !== 409)
+        return undefined;
+    const item = e.errors.find((x) => x.code === 'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE' &&
+        (!x.source?.pointer || x.source.pointer === '/data/attributes/cfBundleVersion'));
+    if (!item)
+        return undefined;
+    const previous = item.meta?.previousBundleVersion;
+    return {
+        previous: typeof previous === 'string' || typeof previous === 'number' ? String(previous) : undefined
+    };
+}
+/**
+ * A duplicate: when this app has the build (or an upload of it), carry on with it as a rerun would;
+ * otherwise the build number is taken (another app, or a race we cannot see).
+ */
+async function carryOnWithDuplicate(client, appId, target, options, duplicate, helpers) {
+    const name = describeBuild(target);
+    const build = await findBuild(client, { ...target, appId });
+    if (build) {
+        helpers.log(`App Store Connect already has build ${name}; carrying on with it.`);
+        runReport.step(`build ${name} was already uploaded (not uploaded again)`);
+        return { reused: true, buildId: build.id };
+    }
+    // Prefer the upload furthest along: COMPLETE, then PROCESSING, then one still awaiting its file.
+    const rank = ['COMPLETE', 'PROCESSING', 'AWAITING_UPLOAD'];
+    const found = (await helpers.uploadsOfApp())
+        .filter((u) => rank.includes(String(u.attributes?.state?.state)))
+        .sort((a, b) => rank.indexOf(String(a.attributes?.state?.state)) -
+        rank.indexOf(String(b.attributes?.state?.state)))[0];
+    if (!found)
+        throw new ConfigurationError(`App Store Connect refused ${name}: build number ${target.buildNumber} is already taken for version ${target.version ?? ''}${duplicate.previous ? ` (the highest it knows is ${serverText(duplicate.previous)})` : ''}, and this app has no such build or upload, so another app or a run we cannot see used it. Raise CFBundleVersion${duplicate.previous ? ` above ${serverText(duplicate.previous)}` : ''} and build again: the next-build-number action gives the next free one.`, 'build-number');
+    const uploadId = found.id;
+    helpers.log(`Build ${name} is already being uploaded (build upload ${uploadId}, ${found.attributes?.state?.state ?? 'state unknown'}); waiting for it instead of uploading again.`);
+    const buildId = await pollUntil({
+        deadline: options.deadline,
+        intervalMs: options.pollIntervalMs,
+        log: helpers.log,
+        sleep: options.sleep,
+        timeout: () => new TimeoutError(`The upload ${uploadId} of ${name} (made by another run) was not COMPLETE within processing-timeout (${formatDuration(options.deadline - helpers.startedAt)}). Run the step again later, or raise processing-timeout.`)
+    }, async () => {
+        const doc = await client.get(`/v1/buildUploads/${encodeURIComponent(uploadId)}`, { 'fields[buildUploads]': ['state', 'build'] });
+        const state = doc.data.attributes?.state;
+        if (state?.state === 'FAILED')
+            throw refused(name, uploadId, target, state);
+        if (state?.state !== 'COMPLETE')
+            return {
+                done: false,
+                waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'} (${waitClock(helpers.startedAt, options.deadline)})`
+            };
+        return { done: true, value: relatedId(doc.data, 'build') };
+    });
+    runReport.step(`build ${name} was uploaded by another run (build upload ${uploadId})`);
+    return { reused: true, uploadId, buildId };
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/part.ts
+
+
+
+/**
+ * One attempt at one part of an upload: the listed request, its body streamed from disk, watched
+ * for stalls (no byte taken and no answer for the stall window) and for the whole upload's bound.
+ */
+/** A part attempt that made no progress for the stall window. */
+class StalledPart extends Error {
+    constructor(stallMs) {
+        super(`stalled (no progress for ${formatDuration(stallMs)})`);
+        this.name = 'StalledPart';
+    }
+}
+/** The whole upload's bound passed: every part in flight is aborted. */
+class UploadDeadline extends Error {
+}
+/** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
+function sendPart(op, file, buffer, agent, watch) {
+    const url = new URL(op.url);
+    const client = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+    const headers = {};
+    for (const h of op.requestHeaders ?? [])
+        if (h.name)
+            headers[h.name] = h.value ?? '';
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
+        headers['Content-Length'] = String(op.length);
+    return new Promise((resolve, reject) => {
+        if (watch.signal.aborted)
+            return reject(new UploadDeadline());
+        const req = client.request(url, { method: op.method, headers, agent });
+        let stall;
+        const alive = () => {
+            clearTimeout(stall);
+            stall = setTimeout(() => req.destroy(new StalledPart(watch.stallMs)), watch.stallMs);
+        };
+        const onAbort = () => req.destroy(new UploadDeadline());
+        const settle = () => {
+            clearTimeout(stall);
+            watch.signal.removeEventListener('abort', onAbort);
+        };
+        watch.signal.addEventListener('abort', onAbort);
+        alive();
+        req.on('response', (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                alive();
+                if (size < 64 * 1024)
+                    chunks.push(c);
+                size += c.length;
+            });
+            res.on('end', () => {
+                settle();
+                resolve({
+                    status: res.statusCode ?? 0,
+                    body: Buffer.concat(chunks).toString('utf8').slice(0, 500),
+                    retryAfter: res.headers['retry-after']
+                });
+            });
+            res.on('error', (e) => {
+                settle();
+                reject(e);
+            });
+        });
+        req.on('error', (e) => {
+            settle();
+            reject(e);
+        });
+        pump(req, file, buffer, op.offset, op.length, (n) => {
+            alive();
+            watch.sent(n);
+        }).catch((e) => req.destroy(e));
+    });
+}
+/**
+ * Streams `length` bytes from `offset` into the request through one reused buffer: each chunk is
+ * read only after the previous one was handed to the socket, so memory stays flat whatever the size.
+ */
+async function pump(req, file, buffer, offset, length, sent) {
+    const end = offset + length;
+    for (let at = offset; at < end;) {
+        if (req.destroyed)
+            return;
+        const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at);
+        if (!bytesRead)
+            throw new Error('the file became shorter while it was uploaded');
+        await new Promise((resolve, reject) => req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve())));
+        sent(bytesRead);
+        at += bytesRead;
+    }
+    req.end();
+}
+
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/transfer.ts
+
+
+
+
 
 
 
@@ -41104,53 +41422,6 @@ function checkOperations(ops, fileSize) {
     if (next !== fileSize)
         throw new TransferError(`The upload operations cover ${next} bytes but the file has ${fileSize}.`);
 }
-/** Sends one part: exactly the listed headers (and the framing Content-Length), body streamed from disk. */
-function sendPart(op, file, buffer, agent, timeoutMs) {
-    const url = new URL(op.url);
-    const client = url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-    const headers = {};
-    for (const h of op.requestHeaders ?? [])
-        if (h.name)
-            headers[h.name] = h.value ?? '';
-    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
-        headers['Content-Length'] = String(op.length);
-    return new Promise((resolve, reject) => {
-        const req = client.request(url, { method: op.method, headers, agent, timeout: timeoutMs });
-        req.on('response', (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (c) => {
-                if (size < 64 * 1024)
-                    chunks.push(c);
-                size += c.length;
-            });
-            res.on('end', () => resolve({
-                status: res.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString('utf8').slice(0, 500),
-                retryAfter: res.headers['retry-after']
-            }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
-        req.on('error', reject);
-        pump(req, file, buffer, op.offset, op.length).catch((e) => req.destroy(e));
-    });
-}
-/**
- * Streams `length` bytes from `offset` into the request through one reused buffer: each chunk is
- * read only after the previous one was handed to the socket, so memory stays flat whatever the size.
- */
-async function pump(req, file, buffer, offset, length) {
-    const end = offset + length;
-    for (let at = offset; at < end;) {
-        const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - at), at);
-        if (!bytesRead)
-            throw new Error('the file became shorter while it was uploaded');
-        await new Promise((resolve, reject) => req.write(buffer.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve())));
-        at += bytesRead;
-    }
-    req.end();
-}
 const RETRY = new Set([408, 429, 500, 502, 503, 504]);
 /** A part answered with a status worth another attempt. */
 class RetryablePart extends Error {
@@ -41162,7 +41433,7 @@ class RetryablePart extends Error {
 }
 /** Part failures: refusals stop, retryable statuses and network errors go again. */
 function classifyPartFailure(error) {
-    if (error instanceof TransferError)
+    if (error instanceof TransferError || error instanceof UploadDeadline)
         return { retry: false };
     if (error instanceof RetryablePart)
         return {
@@ -41177,20 +41448,30 @@ function failureReason(error) {
 }
 /**
  * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
- * retried on network errors and 408/429/5xx with full-jitter backoff (Retry-After honoured, capped
- * at a minute).
+ * retried on network errors, stalls (no progress for `stallMs`) and 408/429/5xx with full-jitter
+ * backoff (Retry-After honoured, capped at a minute). The whole transfer ends by `deadline`: parts in
+ * flight are aborted and the error names the part that held it up.
  */
 async function transferParts(ops, path, fileSize, options = {}) {
     checkOperations(ops, fileSize);
     const concurrency = options.concurrency ?? 4;
     const attempts = options.attempts ?? 5;
-    const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+    const stallMs = options.stallMs ?? 60_000;
     const baseDelayMs = options.baseDelayMs ?? 1000;
     const { sleep } = options;
     const log = options.log ?? (() => undefined);
+    const progress = new UploadProgress(fileSize, {
+        log: options.progress === false ? () => undefined : log
+    });
     const httpAgent = new external_node_http_.Agent({ keepAlive: true, maxSockets: concurrency });
     const httpsAgent = new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: concurrency });
     const started = Date.now();
+    const abort = new AbortController();
+    const deadline = options.deadline;
+    const bound = deadline !== undefined ? Math.max(0, deadline - started) : undefined;
+    const timer = bound !== undefined ? setTimeout(() => abort.abort(), Math.min(bound, 2 ** 31 - 1)) : undefined;
+    /** The last part that stalled or failed, to name when the bound passes. */
+    let culprit;
     let retries = 0;
     const file = await (0,promises_namespaceObject.open)(path, 'r');
     const buffers = [];
@@ -41199,33 +41480,76 @@ async function transferParts(ops, path, fileSize, options = {}) {
             const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20);
             const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`;
             const agent = op.url.startsWith('https:') ? httpsAgent : httpAgent;
-            await retry({ attempts, baseDelayMs, maxDelayMs: 60_000, longRetryAfter: 'cap' }, async () => {
-                const answer = await sendPart(op, file, buffer, agent, timeoutMs);
-                if (answer.status >= 200 && answer.status < 300) {
-                    buffers.push(buffer);
-                    return;
-                }
-                if (RETRY.has(answer.status))
-                    throw new RetryablePart(answer);
-                const expired = op.expiration && Date.parse(op.expiration) < Date.now();
-                throw new TransferError(`The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`, expired
-                    ? 'Its upload URL has expired; run the step again to start a new upload'
-                    : undefined);
-            }, classifyPartFailure, {
-                sleep,
-                onRetry: ({ attempt, of, delayMs, why }) => {
-                    retries++;
-                    log(`Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
-                },
-                giveUp: (error, n) => new EnvironmentError('upload-host', `The upload of ${label} failed ${n} times (last: ${failureReason(error)})`, { cause: error })
+            try {
+                await retry({
+                    attempts,
+                    baseDelayMs,
+                    maxDelayMs: 60_000,
+                    longRetryAfter: 'cap',
+                    budgetMs: bound
+                }, async () => {
+                    let sent = 0;
+                    let answer;
+                    try {
+                        answer = await sendPart(op, file, buffer, agent, {
+                            stallMs,
+                            signal: abort.signal,
+                            sent: (n) => {
+                                sent += n;
+                                progress.add(n);
+                            }
+                        });
+                    }
+                    catch (e) {
+                        progress.add(-sent);
+                        if (e instanceof StalledPart)
+                            culprit = { label, why: e.message };
+                        throw e;
+                    }
+                    if (answer.status >= 200 && answer.status < 300) {
+                        buffers.push(buffer);
+                        return;
+                    }
+                    progress.add(-sent);
+                    if (RETRY.has(answer.status)) {
+                        culprit = { label, why: `answered HTTP ${answer.status}` };
+                        throw new RetryablePart(answer);
+                    }
+                    const expired = op.expiration && Date.parse(op.expiration) < Date.now();
+                    throw new TransferError(`The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`, expired
+                        ? 'Its upload URL has expired; run the step again to start a new upload'
+                        : undefined);
+                }, classifyPartFailure, {
+                    sleep,
+                    onRetry: ({ attempt, of, delayMs, why }) => {
+                        retries++;
+                        log(`Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+                    },
+                    giveUp: (error, n) => new EnvironmentError('upload-host', error instanceof StalledPart
+                        ? `The upload of ${label} stalled ${n} time(s) (no progress for ${formatDuration(stallMs)} each)`
+                        : `The upload of ${label} failed ${n} time(s) (last: ${failureReason(error)})`, { cause: error })
+                });
+            }
+            catch (e) {
+                abort.abort();
+                throw e;
+            }
+        }).catch((e) => {
+            if (!(e instanceof UploadDeadline))
+                throw e;
+            throw new EnvironmentError('upload-host', `The upload of ${(0,external_node_path_namespaceObject.basename)(path)} did not finish within ${options.deadlineName ?? 'processing-timeout'} (${formatDuration(bound ?? 0)})${culprit ? `: ${culprit.label} ${culprit.why}` : ''}`, {
+                advice: "Check the runner's network to Apple's upload host and run the step again (it starts a new upload), or raise processing-timeout",
+                cause: e
             });
         });
     }
     finally {
+        clearTimeout(timer);
         httpAgent.destroy();
         httpsAgent.destroy();
         await file.close();
     }
+    progress.done();
     return { bytes: fileSize, parts: ops.length, retries, ms: Date.now() - started };
 }
 
@@ -41234,9 +41558,11 @@ async function transferParts(ops, path, fileSize, options = {}) {
 
 
 
-function details(state, kind) {
-    return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '));
-}
+
+
+
+
+
 /**
  * Uploads an archive through Apple's Build Upload API: create the build upload and its file, send
  * every part as the operations say (checksum computed beside it), commit the file, and follow the
@@ -41244,37 +41570,54 @@ function details(state, kind) {
  */
 async function uploadArchive(client, appId, archive, target, options) {
     const log = options.log ?? (() => undefined);
+    const startedAt = options.startedAt ?? Date.now();
     const attributes = {
         cfBundleShortVersionString: target.version,
         cfBundleVersion: target.buildNumber,
         platform: target.platform
     };
-    // 1. The build upload. A lost answer is recovered from the app's uploads awaiting their file.
-    const upload = await client.post('/v1/buildUploads', {
-        data: {
-            type: 'buildUploads',
-            attributes,
-            relationships: { app: { data: { type: 'apps', id: appId } } }
-        }
-    }, {
-        recover: async () => {
-            const { data } = await client.all(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
-                'filter[cfBundleShortVersionString]': [attributes.cfBundleShortVersionString],
-                'filter[cfBundleVersion]': [attributes.cfBundleVersion],
-                'filter[platform]': [attributes.platform],
-                'filter[state]': ['AWAITING_UPLOAD'],
-                'fields[buildUploads]': [
-                    'cfBundleShortVersionString',
-                    'cfBundleVersion',
-                    'platform',
-                    'state'
-                ]
-            });
-            const found = data.find((u) => u.attributes?.cfBundleVersion === attributes.cfBundleVersion &&
-                u.attributes?.cfBundleShortVersionString === attributes.cfBundleShortVersionString);
-            return found ? { data: found } : undefined;
-        }
+    const uploadsOfApp = (states) => client.all(`/v1/apps/${encodeURIComponent(appId)}/buildUploads`, {
+        'filter[cfBundleShortVersionString]': [attributes.cfBundleShortVersionString],
+        'filter[cfBundleVersion]': [attributes.cfBundleVersion],
+        'filter[platform]': [attributes.platform],
+        'filter[state]': states,
+        'fields[buildUploads]': [
+            'cfBundleShortVersionString',
+            'cfBundleVersion',
+            'platform',
+            'state',
+            'build'
+        ]
     });
+    const same = (u) => u.attributes?.cfBundleVersion === attributes.cfBundleVersion &&
+        u.attributes?.cfBundleShortVersionString === attributes.cfBundleShortVersionString;
+    // 1. The build upload. A lost answer is recovered from the app's uploads awaiting their file.
+    let upload;
+    try {
+        upload = await client.post('/v1/buildUploads', {
+            data: {
+                type: 'buildUploads',
+                attributes,
+                relationships: { app: { data: { type: 'apps', id: appId } } }
+            }
+        }, {
+            recover: async () => {
+                const { data } = await uploadsOfApp(['AWAITING_UPLOAD']);
+                const found = data.find(same);
+                return found ? { data: found } : undefined;
+            }
+        });
+    }
+    catch (e) {
+        const duplicate = duplicateOf(e);
+        if (!duplicate)
+            throw e;
+        return carryOnWithDuplicate(client, appId, target, options, duplicate, {
+            uploadsOfApp: async () => (await uploadsOfApp()).data.filter(same),
+            log,
+            startedAt
+        });
+    }
     const uploadId = upload.data.id;
     log(`Build upload ${uploadId} created for ${target.version} (${target.buildNumber}).`);
     // 2. Its file, with the operations that say how to send it.
@@ -41298,12 +41641,14 @@ async function uploadArchive(client, appId, archive, target, options) {
         }
     });
     const ops = (file.data.attributes?.uploadOperations ?? []);
-    log(`Sending ${archive.fileName} (${archive.size} bytes) in ${ops.length} part(s).`);
+    log(`Sending ${archive.fileName} (${formatBytes(archive.size)}) in ${ops.length} part(s).`);
     // 3. The parts, with the checksum computed beside them.
     const digest = hashFile(archive.path, 'sha256');
     digest.catch(() => undefined);
     const transfer = await transferParts(ops, archive.path, archive.size, {
         log,
+        deadline: options.deadline,
+        stallMs: stallWindow(options.deadline - Date.now()),
         ...options.transfer
     });
     const sha256 = await digest;
@@ -41320,7 +41665,7 @@ async function uploadArchive(client, appId, archive, target, options) {
     });
     // 5. Follow the upload's state.
     let state;
-    return pollUntil({
+    const done = await pollUntil({
         deadline: options.deadline,
         intervalMs: options.pollIntervalMs,
         log,
@@ -41331,12 +41676,13 @@ async function uploadArchive(client, appId, archive, target, options) {
             'fields[buildUploads]': ['state', 'build']
         });
         state = doc.data.attributes?.state;
-        if (state?.state === 'FAILED') {
-            const errors = details(state, 'errors');
-            throw new ConfigurationError(`App Store Connect refused the upload of ${archive.fileName} (build upload ${uploadId}): ${errors.length ? errors.join('; ') : 'no reason given'}. Fix the archive and run the step again.`, 'ipa-path');
-        }
+        if (state?.state === 'FAILED')
+            throw refused(archive.fileName, uploadId, target, state);
         if (state?.state !== 'COMPLETE')
-            return { done: false, waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}` };
+            return {
+                done: false,
+                waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'} (${waitClock(startedAt, options.deadline)})`
+            };
         return {
             done: true,
             value: {
@@ -41351,6 +41697,12 @@ async function uploadArchive(client, appId, archive, target, options) {
             }
         };
     });
+    runReport.step(`uploaded ${archive.fileName} as ${describeBuild(target)} (${formatBytes(done.bytes)} in ${done.parts} part(s))`);
+    return done;
+}
+/** The stall window for the parts: a tenth of the time left, between 1 s and a minute. */
+function stallWindow(leftMs) {
+    return Math.min(60_000, Math.max(1000, Math.round(leftMs / 10)));
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/main.ts
@@ -41401,16 +41753,21 @@ async function run() {
             if (known)
                 info(`Build ${name} is already in App Store Connect; it is not uploaded again.`);
             else {
-                upload = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
+                const sent = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
                     pollIntervalMs: settings.pollIntervalMs,
-                    deadline: Date.now() + settings.processingTimeoutMs,
+                    startedAt,
+                    deadline: startedAt + settings.processingTimeoutMs,
                     log: (m) => info(m)
                 }));
-                const mib = upload.bytes / (1 << 20);
-                info(`Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`);
-                for (const w of upload.warnings)
-                    warning(`App Store Connect: ${w}`);
-                known = upload.buildId;
+                if ('reused' in sent)
+                    known = sent.buildId;
+                else {
+                    upload = sent;
+                    info(`Build upload ${upload.uploadId} is COMPLETE.`);
+                    for (const w of upload.warnings)
+                        warning(`App Store Connect: ${w}`);
+                    known = upload.buildId;
+                }
             }
         }
         const waited = await outputs_group(`Waiting for build ${name}`, () => waitForBuild(client, search, {
