@@ -7,9 +7,11 @@ import type {
   BundleIdInfo,
   CertificateInfo,
   DeviceInfo,
+  NamedProfile,
   NewProfile,
   ProvisioningApi
 } from '../../../src/sync-profiles/provisioning-api.js'
+import type { CapabilityType } from '../../../src/sync-profiles/capabilities.js'
 import { applyPlan } from '../../../src/sync-profiles/apply.js'
 import { makePlan, wantedDevices, type SyncOptions } from '../../../src/sync-profiles/plan.js'
 import { readState } from '../../../src/sync-profiles/state.js'
@@ -115,6 +117,7 @@ class FakeApi implements ProvisioningApi {
       content: Buffer.from(`profile ${id}`).toString('base64')
     }
     this.store.set(id, created)
+    this.created.set(id, new Date(NOW.getTime() + this.n * 1000).toISOString())
     this.bundles.find((b) => b.id === p.bundleIdId)!.profileIds.push(id)
     return created
   }
@@ -127,6 +130,41 @@ class FakeApi implements ProvisioningApi {
     this.beforeProfileRead?.(id)
     return this.store.get(id)
   }
+  async registerBundleId(b: { identifier: string; name: string; platform: string }) {
+    this.calls.push(`registerBundleId ${b.identifier} ${b.name} ${b.platform}`)
+    const bundle: BundleIdInfo = {
+      id: `B-${b.identifier}`,
+      identifier: b.identifier,
+      profileIds: [],
+      capabilities: []
+    }
+    this.bundles.push(bundle)
+    return bundle
+  }
+  async enableCapability(bundleIdId: string, type: CapabilityType) {
+    this.calls.push(`enableCapability ${bundleIdId} ${type}`)
+    const bundle = this.bundles.find((b) => b.id === bundleIdId)!
+    bundle.capabilities = [...(bundle.capabilities ?? []), type]
+    for (const id of bundle.profileIds) {
+      const p = this.store.get(id)
+      if (p) p.state = 'INVALID'
+    }
+  }
+  /** Runs before profilesNamed answers: lets a test add "another run's" profile. */
+  beforeLookAgain?: () => void
+  async profilesNamed(names: string[], types: ProfileType[]): Promise<NamedProfile[]> {
+    this.calls.push(`profilesNamed ${names.join(',')}`)
+    this.beforeLookAgain?.()
+    return [...this.store.values()]
+      .filter((p) => names.includes(p.name) && types.includes(p.profileType))
+      .map((p) => ({
+        ...p,
+        bundleIdId: this.bundles.find((b) => b.profileIds.includes(p.id))?.id ?? '',
+        createdDate: this.created.get(p.id) ?? '2000-01-01T00:00:00.000+0000'
+      }))
+  }
+  /** Creation dates of profiles made here (older seeded ones count as made in 2000). */
+  created = new Map<string, string>()
 }
 
 function options(over: Partial<SyncOptions> = {}): SyncOptions {
