@@ -28675,6 +28675,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -28682,7 +28683,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -28708,7 +28709,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -29523,7 +29524,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -29531,7 +29532,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -29539,7 +29540,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31909,6 +31910,8 @@ var core = __nccwpck_require__(7864);
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class errors_ConfigurationError extends Error {
@@ -31936,6 +31939,38 @@ class TimeoutError extends Error {
         super(message);
         this.name = 'TimeoutError';
     }
+}
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
 }
 function errorMessage(error) {
     if (error instanceof Error)
@@ -32960,6 +32995,55 @@ function serverText(value, max = MAX_ECHO) {
         .replace(/##\[/g, '#\u200b#['));
 }
 
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
+/**
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
+ */
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -33048,6 +33132,151 @@ function describe(status, method, path, errors, note) {
     return `${head}: ${details}${more}.${note ? ` ${note}` : ''}${tip ? ` ${tip}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = Buffer.from(await res.arrayBuffer());
+    }
+    catch (error) {
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
 const WINDOWS = {
     second: 1000,
@@ -33124,20 +33353,12 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33166,7 +33387,7 @@ class AscClient {
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
@@ -33176,7 +33397,7 @@ class AscClient {
         if (/^https?:\/\//i.test(target)) {
             url = new URL(target);
             if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
+                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
         }
         else {
             const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
@@ -33196,68 +33417,70 @@ class AscClient {
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return response;
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -33292,48 +33515,9 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
-        try {
-            res = await this.opts.fetch(url, {
-                method,
-                headers,
-                body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
-        }
-        catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
-        }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -33349,51 +33533,18 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
@@ -33449,6 +33600,77 @@ function createClient(connection, agent, options = {}) {
     });
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/shared/local-paths.ts
+
+
+
+/**
+ * Local outputs are checked before any request that changes something, so a bad path fails the
+ * step while nothing has been done yet (a rerun would otherwise duplicate the change).
+ */
+function nearestExisting(path) {
+    let p = (0,external_node_path_.resolve)(path);
+    while (!(0,external_node_fs_.existsSync)(p)) {
+        const up = (0,external_node_path_.dirname)(p);
+        if (up === p)
+            break;
+        p = up;
+    }
+    return p;
+}
+function writable(dir) {
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file we will write: not a directory; its folder exists or can be made, and is writable. */
+function checkOutputFile(path, input) {
+    const full = resolve(path);
+    if (existsSync(full)) {
+        const st = statSync(full);
+        if (st.isDirectory())
+            throw new ConfigurationError(`'${path}' is a directory; name a file to write.`, input);
+        if (!writable(dirname(full)))
+            throw new ConfigurationError(`'${path}' cannot be written (no write permission).`, input);
+        return;
+    }
+    const base = nearestExisting(dirname(full));
+    if (!statSync(base).isDirectory())
+        throw new ConfigurationError(`'${base}' is a file, so '${path}' cannot be created in it.`, input);
+    if (!writable(base))
+        throw new ConfigurationError(`'${path}' cannot be created: '${base}' is not writable.`, input);
+}
+/** A folder we will write into: not a file; it exists or can be made, and is writable. */
+function checkOutputDir(path, input) {
+    const full = (0,external_node_path_.resolve)(path);
+    const base = nearestExisting(full);
+    if (!(0,external_node_fs_.statSync)(base).isDirectory())
+        throw new errors_ConfigurationError(base === full
+            ? `'${path}' is a file; name a folder (it is created when missing).`
+            : `'${base}' is a file, so the folder '${path}' cannot be created.`, input);
+    if (!writable(base))
+        throw new errors_ConfigurationError(`'${path}' cannot be written: '${base}' is not writable.`, input);
+}
+/**
+ * `dir/name` for a file name that came from a server (a profile's UUID, a certificate's serial):
+ * only names matching `shape` are accepted, so the path can never leave `dir`.
+ */
+function fileInside(dir, name, shape, what) {
+    if (!shape.test(name) || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+        throw new OperationFailedError(`App Store Connect gave ${what} that is not a safe file name; nothing was written.`);
+    const root = (0,external_node_path_.resolve)(dir);
+    const full = (0,external_node_path_.resolve)(root, name);
+    if (!full.startsWith(root + external_node_path_.sep))
+        throw new OperationFailedError(`App Store Connect gave ${what} that points outside ${dir}; nothing was written.`);
+    return full;
+}
+
 ;// CONCATENATED MODULE: ./src/shared/outputs.ts
 
 /** Sets step outputs; objects and arrays as JSON, undefined left unset. */
@@ -33475,6 +33697,34 @@ function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
 ;// CONCATENATED MODULE: ./src/shared/run.ts
 
 
@@ -33496,22 +33746,945 @@ async function runAction(action, main) {
     }
 }
 function failureMessage(action, error) {
-    if (error instanceof errors_ConfigurationError || error instanceof errors_ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
+    const known = classifyError(error);
+    if (known instanceof errors_ConfigurationError ||
+        known instanceof errors_ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
+}
+
+;// CONCATENATED MODULE: ./src/shared/concurrency.ts
+/**
+ * Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. The first
+ * failure stops new work from starting and is thrown once the running ones settle.
+ */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (error) {
+                failed ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failed)
+        throw failed.error;
+    return results;
+}
+/** Like mapLimit, but every item runs; failures are returned beside the results. */
+async function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, async (item, i) => {
+        try {
+            return { ok: true, value: await fn(item, i) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/shared/dates.ts
+/**
+ * Apple's dates, read and shown one way everywhere. App Store Connect answers carry
+ * `2020-11-28T13:56:50.220+0000` (no colon in the offset, seen in provisioning answers) as well as
+ * `2026-11-23T18:17:00-07:00` and `…Z`: every comparison (expiry, age, newest) reads them to the same
+ * instant through `parseAppleDate`.
+ */
+const NO_COLON_OFFSET = /([+-])(\d{2})(\d{2})$/;
+/** Epoch milliseconds of an Apple date, or undefined when it is missing or not a date. */
+function parseAppleDate(value) {
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    const text = value.trim().replace(NO_COLON_OFFSET, '$1$2:$3');
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+/** `2026-11-23 18:17 UTC`: the one way dates are shown in logs and summaries. */
+function formatDate(value) {
+    const ms = typeof value === 'string'
+        ? parseAppleDate(value)
+        : value instanceof Date
+            ? value.getTime()
+            : value;
+    if (ms === undefined || !Number.isFinite(ms))
+        return '—';
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/profile-types.ts
+/** Every profile type of Apple's document, in its order. */
+const PROFILE_TYPES = [
+    'IOS_APP_DEVELOPMENT',
+    'IOS_APP_STORE',
+    'IOS_APP_ADHOC',
+    'IOS_APP_INHOUSE',
+    'MAC_APP_DEVELOPMENT',
+    'MAC_APP_STORE',
+    'MAC_APP_DIRECT',
+    'TVOS_APP_DEVELOPMENT',
+    'TVOS_APP_STORE',
+    'TVOS_APP_ADHOC',
+    'TVOS_APP_INHOUSE',
+    'MAC_CATALYST_APP_DEVELOPMENT',
+    'MAC_CATALYST_APP_STORE',
+    'MAC_CATALYST_APP_DIRECT'
+];
+const IOS_DEVICES = {
+    platform: 'IOS',
+    classes: ['IPHONE', 'IPAD', 'IPOD', 'APPLE_WATCH', 'APPLE_VISION_PRO']
+};
+const TV_DEVICES = { platform: 'IOS', classes: ['APPLE_TV'] };
+const MAC_DEVICES = { platform: 'MAC_OS', classes: ['MAC'] };
+const DEVELOPMENT = {
+    certificateTypes: ['DEVELOPMENT', 'IOS_DEVELOPMENT'],
+    certificateLabel: 'Apple Development (or iOS App Development)'
+};
+const DISTRIBUTION = {
+    certificateTypes: ['DISTRIBUTION', 'IOS_DISTRIBUTION'],
+    certificateLabel: 'Apple Distribution (or iOS Distribution)'
+};
+const MAC_DEVELOPMENT = {
+    certificateTypes: ['DEVELOPMENT', 'MAC_APP_DEVELOPMENT'],
+    certificateLabel: 'Apple Development (or Mac Development)'
+};
+const MAC_DISTRIBUTION = {
+    certificateTypes: ['DISTRIBUTION', 'MAC_APP_DISTRIBUTION'],
+    certificateLabel: 'Apple Distribution (or Mac App Distribution)'
+};
+const DEVELOPER_ID = {
+    certificateTypes: ['DEVELOPER_ID_APPLICATION_G2', 'DEVELOPER_ID_APPLICATION'],
+    certificateLabel: 'Developer ID Application'
+};
+function kind(base, label, devices) {
+    return {
+        certificateTypes: [...base.certificateTypes],
+        certificateLabel: base.certificateLabel,
+        label,
+        devices: devices && { platform: devices.platform, classes: [...devices.classes] }
+    };
+}
+const PROFILE_KINDS = {
+    IOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'Development', IOS_DEVICES),
+    IOS_APP_STORE: kind(DISTRIBUTION, 'App Store'),
+    IOS_APP_ADHOC: kind(DISTRIBUTION, 'Ad Hoc', IOS_DEVICES),
+    IOS_APP_INHOUSE: kind(DISTRIBUTION, 'In House'),
+    MAC_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Development', MAC_DEVICES),
+    MAC_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac App Store'),
+    MAC_APP_DIRECT: kind(DEVELOPER_ID, 'Developer ID'),
+    TVOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'tvOS Development', TV_DEVICES),
+    TVOS_APP_STORE: kind(DISTRIBUTION, 'tvOS App Store'),
+    TVOS_APP_ADHOC: kind(DISTRIBUTION, 'tvOS Ad Hoc', TV_DEVICES),
+    TVOS_APP_INHOUSE: kind(DISTRIBUTION, 'tvOS In House'),
+    MAC_CATALYST_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Catalyst Development', MAC_DEVICES),
+    MAC_CATALYST_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac Catalyst App Store'),
+    MAC_CATALYST_APP_DIRECT: kind(DEVELOPER_ID, 'Mac Catalyst Developer ID')
+};
+/** The name a new profile gets (a replacement keeps the old one's name instead). */
+function defaultProfileName(bundleId, type) {
+    return `${bundleId} ${PROFILE_KINDS[type].label}`;
+}
+/** Every certificate type any of `types` may hold. */
+function certificateTypesFor(types) {
+    return [...new Set(types.flatMap((t) => PROFILE_KINDS[t].certificateTypes))];
+}
+/** Device platforms any of `types` lists devices of. */
+function devicePlatformsFor(types) {
+    return [
+        ...new Set(types.flatMap((t) => (PROFILE_KINDS[t].devices ? [PROFILE_KINDS[t].devices.platform] : [])))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/plan.ts
+
+
+
+const DAY = 86_400_000;
+function day(date) {
+    return formatDate(date);
+}
+/** What is wrong with a profile, in words; empty when it can be kept. */
+function problems(p, facts) {
+    const out = [];
+    const kind = PROFILE_KINDS[facts.profileType];
+    if (p.state !== 'ACTIVE')
+        out.push(`${p.state || 'unknown state'}`);
+    if (facts.capabilitiesAdded?.length)
+        out.push(`enabling ${facts.capabilitiesAdded.join(', ')} turns it INVALID (Apple invalidates a bundle ID's profiles when its capabilities change)`);
+    const expires = parseAppleDate(p.expirationDate);
+    if (expires === undefined || expires <= facts.now.getTime())
+        out.push(`expired${expires === undefined ? '' : ` on ${day(p.expirationDate)}`}`);
+    else if (expires <= facts.now.getTime() + facts.renewWithinDays * DAY)
+        out.push(`expires on ${day(p.expirationDate)}, within ${facts.renewWithinDays} days`);
+    const valid = new Set(facts.validCertificateIds);
+    if (!p.certificateIds.some((id) => valid.has(id)))
+        out.push(`holds no valid ${kind.certificateLabel} certificate`);
+    if (kind.devices) {
+        const held = new Set(p.deviceIds);
+        const missing = facts.devices.filter((d) => !d.id || !held.has(d.id));
+        if (missing.length)
+            out.push(`lacks ${missing.length} enabled device${missing.length === 1 ? '' : 's'} (${missing
+                .slice(0, 3)
+                .map((d) => d.name)
+                .join(', ')}${missing.length > 3 ? ', …' : ''})`);
+    }
+    return out;
+}
+/** Latest expiry first, then ACTIVE before INVALID. */
+function better(a, b) {
+    return ((parseAppleDate(b.expirationDate) ?? 0) - (parseAppleDate(a.expirationDate) ?? 0) ||
+        a.id.localeCompare(b.id));
+}
+/**
+ * Decides, for one bundle ID × profile type, what to do. Profiles are grouped by name (an
+ * `exportOptions.plist` or Xcode setting names one): a name with a profile that passes every check is
+ * kept (the best one; same-named leftovers of an interrupted replacement are removed with it); a name
+ * whose profiles all fail is replaced by a new profile of that name. With no profile at all, one is
+ * created (when create-missing is on) under `<bundle ID> <type>`.
+ */
+function decide(facts) {
+    const base = { bundleId: facts.bundleId, profileType: facts.profileType };
+    if (!facts.profiles.length) {
+        const name = defaultProfileName(facts.bundleId, facts.profileType);
+        return [
+            facts.createMissing
+                ? { ...base, action: 'create', name, replaces: [], reasons: ['no profile of this type'] }
+                : {
+                    ...base,
+                    action: 'skip',
+                    name,
+                    replaces: [],
+                    reasons: ['no profile of this type, and create-missing is false']
+                }
+        ];
+    }
+    const byName = new Map();
+    for (const p of facts.profiles)
+        byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+    const decisions = [];
+    for (const [name, group] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+        const judged = group
+            .map((p) => ({ p, why: problems(p, facts) }))
+            .sort((a, b) => better(a.p, b.p));
+        const good = judged.find((j) => !j.why.length);
+        if (good) {
+            const stale = judged.filter((j) => j !== good).map((j) => j.p);
+            decisions.push({
+                ...base,
+                action: 'keep',
+                name,
+                profile: good.p,
+                replaces: stale,
+                reasons: [
+                    `valid until ${day(good.p.expirationDate)}`,
+                    ...(stale.length ? [`removes ${stale.length} stale profile(s) of the same name`] : [])
+                ]
+            });
+        }
+        else {
+            decisions.push({
+                ...base,
+                action: 'replace',
+                name,
+                replaces: judged.map((j) => j.p),
+                reasons: judged[0].why
+            });
+        }
+    }
+    return decisions;
+}
+/**
+ * What would make creating the planned profiles fail, found before any change: no valid certificate
+ * of the kind a type needs, or no device for a development or ad hoc profile.
+ */
+function checkPlan(decisions, facts, certificateIdsGiven = false) {
+    for (const d of decisions) {
+        if (d.action !== 'create' && d.action !== 'replace')
+            continue;
+        const f = facts(d);
+        const kind = PROFILE_KINDS[d.profileType];
+        if (!f.validCertificateIds.length)
+            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs a valid ${kind.certificateLabel} certificate (certificate type ${kind.certificateTypes.join(' or ')}), and ${certificateIdsGiven ? 'none of certificate-ids is one that has not expired' : 'the team has none that has not expired'}. Create one in Xcode (Settings > Accounts > Manage Certificates) or at developer.apple.com (Certificates, Identifiers & Profiles > Certificates > +), or with POST /v1/certificates${certificateIdsGiven ? ', and list its ID in certificate-ids' : ''}.`, certificateIdsGiven ? 'certificate-ids' : 'profile-types');
+        if (kind.devices && !f.devices.length)
+            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs at least one enabled ${kind.devices.classes.join('/')} device, and the team has none: list devices in devices-file or register them at developer.apple.com.`, 'devices-file');
+    }
+}
+function count(decisions) {
+    return {
+        created: decisions.filter((d) => d.action === 'create').length,
+        renewed: decisions.filter((d) => d.action === 'replace').length,
+        kept: decisions.filter((d) => d.action === 'keep').length
+    };
+}
+function validCertificate(c, now) {
+    const t = parseAppleDate(c.expirationDate);
+    return t !== undefined && t > now.getTime();
+}
+/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
+function wantedDevices(type, devices, toRegister) {
+    const kind = PROFILE_KINDS[type].devices;
+    if (!kind)
+        return [];
+    const fits = (platform, deviceClass) => platform === kind.platform &&
+        (deviceClass ? kind.classes.includes(deviceClass) : !kind.classes.includes('APPLE_TV'));
+    return [
+        ...devices
+            .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
+            .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
+        ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
+    ];
+}
+/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
+function makePlan(state, o) {
+    const factsByPair = new Map();
+    const pairFacts = (bundleId, type) => {
+        const key = `${bundleId}\n${type}`;
+        let f = factsByPair.get(key);
+        if (!f) {
+            const bundle = state.bundles.get(bundleId);
+            const certTypes = PROFILE_KINDS[type].certificateTypes;
+            f = {
+                bundleId,
+                profileType: type,
+                profiles: state.profiles.filter((p) => p.profileType === type && bundle.profileIds.includes(p.id)),
+                validCertificateIds: state.certificates
+                    .filter((c) => certTypes.includes(c.certificateType) && validCertificate(c, o.now))
+                    .map((c) => c.id),
+                devices: wantedDevices(type, state.devices, state.toRegister),
+                now: o.now,
+                renewWithinDays: o.renewWithinDays,
+                createMissing: o.createMissing,
+                capabilitiesAdded: state.capabilityChanges?.get(bundleId)
+            };
+            factsByPair.set(key, f);
+        }
+        return f;
+    };
+    const decisions = o.bundleIds.flatMap((b) => o.profileTypes.flatMap((t) => decide(pairFacts(b, t))));
+    const facts = (d) => pairFacts(d.bundleId, d.profileType);
+    checkPlan(decisions, facts, o.certificateIds.length > 0);
+    return { state, decisions, facts };
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/races.ts
+// Two runs at once (a rerun racing the first, two workflows) may each create a profile of the same
+// name: Apple does not refuse that. After creating, every run looks again (one read for all the
+// profiles it made); where a name has several, every run keeps the oldest, and the run that made
+// another removes its own. Both runs end with the same profile and exit 0.
+
+
+/** Oldest first (creation date, then id): the one every run keeps. */
+function oldestFirst(a, b) {
+    return ((parseAppleDate(a.createdDate) ?? 0) - (parseAppleDate(b.createdDate) ?? 0) ||
+        a.id.localeCompare(b.id));
+}
+/** Active profiles of the decision's name, type and bundle ID, other than those it replaces. */
+function sameAs(found, plan, d) {
+    const bundleId = plan.state.bundles.get(d.bundleId)?.id;
+    const old = new Set(d.replaces.map((p) => p.id));
+    return found
+        .filter((p) => p.name === d.name &&
+        p.profileType === d.profileType &&
+        p.bundleIdId === bundleId &&
+        p.state === 'ACTIVE' &&
+        !old.has(p.id))
+        .sort(oldestFirst);
+}
+/** After a create answered "already exists": the profile another run made, read back. */
+async function madeMeanwhile(api, plan, d) {
+    const [first] = sameAs(await api.profilesNamed([d.name], [d.profileType]), plan, d);
+    return first && withContent(api, first);
+}
+async function withContent(api, p) {
+    if (p.content)
+        return p;
+    return { ...p, content: (await api.profile(p.id))?.content };
+}
+/** Looks again at every profile this run made; gives up its own where an older one exists. */
+async function settleRaces(api, plan, outcomes, log) {
+    const made = outcomes.filter((o) => o.profile && (o.taken === 'created' || o.taken === 'replaced'));
+    if (!made.length)
+        return;
+    const found = await api.profilesNamed([...new Set(made.map((o) => o.decision.name))], [...new Set(made.map((o) => o.decision.profileType))]);
+    for (const o of made) {
+        const ours = o.profile;
+        const [keeper] = sameAs(found, plan, o.decision);
+        if (!keeper || keeper.id === ours.id)
+            continue;
+        log.info(`Another run made a profile named '${serverText(o.decision.name)}' at the same time: keeping the older one (${serverText(keeper.uuid)}) and removing ours (${serverText(ours.uuid)}).`);
+        await api.deleteProfile(ours.id);
+        o.profile = await withContent(api, keeper);
+        o.notes.push('another run made the same profile at the same time; kept the older one');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function levenshtein(a, b) {
+    if (a === b)
+        return 0;
+    if (!a.length)
+        return b.length;
+    if (!b.length)
+        return a.length;
+    let prev = new Array(b.length + 1);
+    let cur = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++)
+        prev[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        }
+        ;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function text_nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
+}
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
+
+
+
+// Re-exported for the entry points that import it from here.
+
+function toApp(r) {
+    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
+}
+/**
+ * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
+ * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
+ * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
+ * app is read by ID and its bundle ID must be the one given.
+ */
+async function findApp(client, by) {
+    if (by.appId) {
+        const app = await appById(client, by.appId);
+        if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
+            const [given, fix] = by.bundleIdSource
+                ? [
+                    `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
+                    'fix app-id, or give the archive of that app'
+                ]
+                : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree'];
+            throw new ConfigurationError(`app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
+        }
+        return app;
+    }
+    return appByBundleId(client, by.bundleId);
+}
+async function appById(client, appId) {
+    try {
+        const doc = await client.get(`/v1/apps/${encodeURIComponent(appId)}`, {
+            'fields[apps]': ['bundleId', 'name']
+        });
+        return toApp(doc.data);
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 404)
+            throw new ConfigurationError(`no app with ID '${appId}' is visible to this API key.`, 'app-id');
+        throw e;
+    }
+}
+async function appByBundleId(client, bundleId) {
+    const { data } = await client.all('/v1/apps', {
+        'filter[bundleId]': [bundleId],
+        'fields[apps]': ['bundleId', 'name']
+    });
+    const exact = data.find((a) => a.attributes?.bundleId === bundleId);
+    if (exact)
+        return toApp(exact);
+    // Not found: one more read (on this failure path only) so the error can name what there is.
+    const visible = data.length
+        ? data
+        : (await client.get('/v1/apps', {
+            'fields[apps]': ['bundleId'],
+            limit: 200
+        })).data;
+    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
+    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/capabilities.ts
+
+
+/** Every capability type of Apple's document, in its order. */
+const CAPABILITY_TYPES = [
+    'ICLOUD',
+    'IN_APP_PURCHASE',
+    'GAME_CENTER',
+    'PUSH_NOTIFICATIONS',
+    'WALLET',
+    'INTER_APP_AUDIO',
+    'MAPS',
+    'ASSOCIATED_DOMAINS',
+    'PERSONAL_VPN',
+    'APP_GROUPS',
+    'HEALTHKIT',
+    'HOMEKIT',
+    'WIRELESS_ACCESSORY_CONFIGURATION',
+    'APPLE_PAY',
+    'DATA_PROTECTION',
+    'SIRIKIT',
+    'NETWORK_EXTENSIONS',
+    'MULTIPATH',
+    'HOT_SPOT',
+    'NFC_TAG_READING',
+    'CLASSKIT',
+    'AUTOFILL_CREDENTIAL_PROVIDER',
+    'ACCESS_WIFI_INFORMATION',
+    'NETWORK_CUSTOM_PROTOCOL',
+    'COREMEDIA_HLS_LOW_LATENCY',
+    'SYSTEM_EXTENSION_INSTALL',
+    'USER_MANAGEMENT',
+    'APPLE_ID_AUTH'
+];
+// Fails to compile when Apple's document gains a capability type this list lacks.
+const _everyType = true;
+void _everyType;
+/** `capabilities` names as Apple's enum: `push-notifications` and `Push_Notifications` are accepted. */
+function readCapabilities(names, input = 'capabilities') {
+    const out = names.map((name) => {
+        const normal = name.trim().toUpperCase().replace(/[-\s]/g, '_');
+        const found = CAPABILITY_TYPES.find((t) => t === normal);
+        if (!found)
+            throw new errors_ConfigurationError(`'${name}' is not one of Apple's capability types (did you mean ${text_nearest(normal, CAPABILITY_TYPES, 2).join(' or ')}?). Use Apple's CapabilityType names: ${CAPABILITY_TYPES.join(', ')}.`, input);
+        return found;
+    });
+    return [...new Set(out)];
+}
+/** The platform a new bundle ID is registered for: from the profile types it is synced with. */
+function bundlePlatform(types) {
+    const mac = types.some((t) => t.startsWith('MAC_APP_'));
+    const ios = types.some((t) => !t.startsWith('MAC_APP_'));
+    return mac && ios ? 'UNIVERSAL' : mac ? 'MAC_OS' : 'IOS';
+}
+/**
+ * A name Apple accepts for a new bundle ID (letters, digits and spaces only), derived from the
+ * identifier: `com.example.app-widget` is named `com example app widget`.
+ */
+function bundleName(identifier) {
+    const name = identifier
+        .replace(/[^A-Za-z0-9]+/g, ' ')
+        .trim()
+        .slice(0, 100)
+        .trim();
+    return name || 'App';
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/state.ts
+
+
+
+
+const noLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warning: () => undefined
+};
+/** Reads everything in as few requests as the API allows: three lists in parallel, then one. */
+async function readState(api, o) {
+    const log = o.log ?? noLog;
+    const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0;
+    const [bundleList, certificates, devices] = await Promise.all([
+        api.bundleIds(o.bundleIds, o.profileTypes, (o.capabilities ?? []).length > 0),
+        api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
+        needsDevices
+            ? o.devices.length
+                ? api.devices({ enabledOnly: false })
+                : api.devices({ platforms: devicePlatformsFor(o.profileTypes), enabledOnly: true })
+            : Promise.resolve([])
+    ]);
+    const bundles = new Map(bundleList.map((b) => [b.identifier, b]));
+    const missing = o.bundleIds.filter((b) => !bundles.has(b));
+    const bundlesToRegister = [];
+    if (missing.length && o.registerBundleIds) {
+        for (const identifier of missing) {
+            bundlesToRegister.push({
+                identifier,
+                name: bundleName(identifier),
+                platform: bundlePlatform(o.profileTypes)
+            });
+            // Not registered yet: no id, no profiles, no capabilities (the executor fills the id in).
+            bundles.set(identifier, { id: '', identifier, profileIds: [], capabilities: [] });
+        }
+    }
+    else if (missing.length) {
+        const all = await api.allIdentifiers();
+        throw new errors_ConfigurationError(missing
+            .map((b) => {
+            const near = text_nearest(b, all);
+            return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`;
+        })
+            .join('; ') +
+            '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers, or set register-bundle-ids: true to register it here.', 'bundle-ids');
+    }
+    if (o.certificateIds.length) {
+        const found = new Set(certificates.map((c) => c.id));
+        const unknown = o.certificateIds.filter((id) => !found.has(id));
+        if (unknown.length)
+            throw new errors_ConfigurationError(`no certificate with ID ${unknown.join(', ')} is visible to this API key (see GET /v1/certificates).`, 'certificate-ids');
+    }
+    const ids = [...new Set(bundleList.flatMap((b) => b.profileIds))];
+    const profiles = (await api.profiles(ids)).filter((p) => o.profileTypes.includes(p.profileType));
+    const known = new Map(devices.map((d) => [d.udid.toLowerCase(), d]));
+    const toRegister = [];
+    for (const entry of o.devices) {
+        const found = known.get(entry.udid.toLowerCase());
+        if (!found)
+            toRegister.push(entry);
+        else if (found.status !== 'ENABLED')
+            log.warning(`Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`);
+    }
+    const capabilityChanges = new Map();
+    for (const [identifier, b] of bundles) {
+        const add = (o.capabilities ?? []).filter((c) => !(b.capabilities ?? []).includes(c));
+        if (add.length)
+            capabilityChanges.set(identifier, add);
+    }
+    return {
+        bundles,
+        profiles,
+        certificates,
+        devices,
+        toRegister,
+        bundlesToRegister,
+        capabilityChanges
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/apply.ts
+
+
+
+
+
+
+/** True when Apple refused a new profile because its name is taken (older portals did). */
+function nameTaken(e) {
+    return (e instanceof errors_ApiError &&
+        e.status === 409 &&
+        e.errors.some((x) => /name/i.test(`${x.source?.pointer ?? ''} ${x.detail ?? ''}`) &&
+            /(already|multiple|duplicate|taken|exists)/i.test(x.detail ?? '')));
+}
+/**
+ * Carries the plan out: registers the new devices (each once), then creates and replaces profiles
+ * with bounded concurrency. A replacement is created BEFORE the old profile is deleted, so a failed
+ * create leaves the old (still installed, maybe still valid) profile in place; only if Apple refuses
+ * the duplicate name is the old one deleted first, after every check has passed.
+ */
+async function applyPlan(api, plan, o) {
+    const log = o.log ?? noLog;
+    const limit = o.concurrency ?? 8;
+    const bundlesRegistered = await mapLimit(plan.state.bundlesToRegister, limit, async (b) => {
+        const bundle = await api.registerBundleId(b);
+        plan.state.bundles.set(b.identifier, {
+            ...plan.state.bundles.get(b.identifier),
+            id: bundle.id
+        });
+        log.info(`Registered bundle ID ${b.identifier} ('${b.name}', ${b.platform}).`);
+        runReport.step(`registered bundle ID ${b.identifier}`);
+        return b;
+    });
+    const enabled = [...plan.state.capabilityChanges].flatMap(([identifier, types]) => types.map((type) => ({ identifier, type })));
+    await mapLimit(enabled, limit, async ({ identifier, type }) => {
+        await api.enableCapability(plan.state.bundles.get(identifier).id, type);
+        log.info(`Enabled ${type} on ${identifier}.`);
+    });
+    for (const [identifier, types] of plan.state.capabilityChanges)
+        runReport.step(`enabled ${types.join(', ')} on ${identifier}`);
+    const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
+        const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform });
+        log.info(`Registered device ${d.name} (${d.udid}).`);
+        return device;
+    });
+    // By id: a device registered meanwhile by another job comes back as the one already listed.
+    const devices = [
+        ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
+    ];
+    if (registered.length)
+        runReport.step(`registered ${registered.length} device(s)`);
+    const run = { api, plan, devices, o };
+    const outcomes = await mapLimit(plan.decisions, limit, async (d) => {
+        const outcome = await carryOut(run, d, true);
+        if (outcome.taken === 'created' || outcome.taken === 'replaced')
+            runReport.step(`${outcome.taken} '${d.name}' (${d.profileType}, ${d.bundleId})`);
+        return outcome;
+    });
+    await settleRaces(api, plan, outcomes, log);
+    return { outcomes, registered, bundlesRegistered };
+}
+async function carryOut(run, d, retry) {
+    const { api, plan, devices, o } = run;
+    const log = o.log ?? noLog;
+    const facts = plan.facts(d);
+    const notes = [];
+    const deleted = [];
+    const remove = async (old) => {
+        if (await api.deleteProfile(old.id))
+            deleted.push(old);
+        else
+            notes.push(`old profile ${old.uuid} was already gone`);
+    };
+    if (d.action === 'skip') {
+        log.warning(`${d.bundleId} has no ${d.profileType} profile and create-missing is false: none created.`);
+        return { decision: d, deleted, taken: 'skipped', notes };
+    }
+    if (d.action === 'keep') {
+        let profile = d.profile;
+        if (!profile.content) {
+            const fresh = await api.profile(profile.id);
+            if (!fresh)
+                return vanished(run, d, retry);
+            profile = { ...profile, content: fresh.content };
+        }
+        for (const stale of d.replaces)
+            await remove(stale);
+        return { decision: d, profile, deleted, taken: 'kept', notes };
+    }
+    const deviceIds = wantedDevices(d.profileType, devices, []).map((w) => w.id);
+    const create = () => api.createProfile({
+        name: d.name,
+        profileType: d.profileType,
+        bundleIdId: plan.state.bundles.get(d.bundleId).id,
+        certificateIds: facts.validCertificateIds,
+        deviceIds,
+        existingIds: d.replaces.map((p) => p.id)
+    });
+    let profile;
+    try {
+        profile = await create();
+    }
+    catch (e) {
+        if (!nameTaken(e))
+            throw e;
+        // Another run may have made it meanwhile: read before anything else.
+        const made = await madeMeanwhile(api, plan, d);
+        if (made) {
+            notes.push('made meanwhile by another run');
+            profile = made;
+        }
+        else {
+            if (d.action !== 'replace')
+                throw e;
+            log.info(`Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`);
+            for (const old of d.replaces)
+                await remove(old);
+            try {
+                profile = await create();
+            }
+            catch (again) {
+                const other = nameTaken(again) ? await madeMeanwhile(api, plan, d) : undefined;
+                if (!other)
+                    throw again;
+                notes.push('made meanwhile by another run');
+                profile = other;
+            }
+        }
+    }
+    for (const old of d.replaces)
+        if (!deleted.includes(old))
+            await remove(old);
+    log.info(`${d.action === 'create' ? 'Created' : 'Replaced'} ${d.profileType} profile '${d.name}' for ${d.bundleId}: ${profile.uuid}.`);
+    return {
+        decision: d,
+        profile,
+        deleted,
+        taken: d.action === 'create' ? 'created' : 'replaced',
+        notes
+    };
+}
+/** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
+async function vanished(run, d, retry) {
+    const { api, plan, devices, o } = run;
+    if (!retry)
+        throw new Error(`The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`);
+    (o.log ?? noLog).info(`Profile '${d.name}' (${d.profile?.uuid}) vanished after it was listed (another job replaced it?); listing ${d.bundleId} again.`);
+    const [bundle] = await api.bundleIds([d.bundleId], [d.profileType]);
+    const profiles = bundle
+        ? (await api.profiles(bundle.profileIds)).filter((p) => p.profileType === d.profileType)
+        : [];
+    const facts = {
+        ...plan.facts(d),
+        profiles,
+        devices: wantedDevices(d.profileType, devices, [])
+    };
+    const again = decide(facts).find((x) => x.name === d.name) ?? decide(facts)[0];
+    const replan = {
+        ...plan,
+        state: {
+            ...plan.state,
+            bundles: bundle ? new Map([...plan.state.bundles, [d.bundleId, bundle]]) : plan.state.bundles
+        },
+        facts: () => facts
+    };
+    const outcome = await carryOut({ ...run, plan: replan }, again, false);
+    return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] };
+}
+/** The outcomes a dry run reports: what would be done. */
+function dryOutcomes(plan) {
+    return plan.decisions.map((d) => ({
+        decision: d,
+        profile: d.action === 'keep' ? d.profile : undefined,
+        deleted: [],
+        taken: d.action === 'keep' ? 'kept' : `would ${d.action}`,
+        notes: []
+    }));
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/sync-profiles/files.ts
+
+
+
+
+
+/** The folders Xcode reads profiles from: the classic one and Xcode 16's. */
+function installFolders(home = process.env.HOME || (0,external_node_os_.homedir)()) {
+    return [
+        (0,external_node_path_.join)(home, 'Library', 'MobileDevice', 'Provisioning Profiles'),
+        (0,external_node_path_.join)(home, 'Library', 'Developer', 'Xcode', 'UserData', 'Provisioning Profiles')
+    ];
+}
+/** A profile UUID as Apple issues them; anything else never becomes part of a path. */
+const PROFILE_UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+const PROFILE_FILE = new RegExp(`${PROFILE_UUID.source.slice(0, -1)}\\.mobileprovision$`);
+/** `dir/<UUID>.mobileprovision`, refusing a UUID that is not UUID-shaped (server text is data). */
+function profilePath(dir, uuid) {
+    return fileInside(dir, `${uuid}.mobileprovision`, PROFILE_FILE, `a profile UUID ('${uuid.slice(0, 80)}')`);
+}
+/**
+ * Writes each profile as `<UUID>.mobileprovision` into `outputDir` and every folder of `install`,
+ * with bounded concurrency, and removes the files of `removed` UUIDs (profiles just replaced) from
+ * the install folders so Xcode cannot pick a deleted one. Returns the path in `outputDir` per UUID.
+ * Every path is worked out (and every UUID checked) before anything is written or removed.
+ */
+async function writeProfiles(files, outputDir, install, removed = [], concurrency = 8) {
+    const dirs = [outputDir, ...install];
+    const jobs = files.flatMap((f) => dirs.map((dir) => ({ path: profilePath(dir, f.uuid), f })));
+    const keep = new Set(files.map((f) => f.uuid));
+    const stale = removed
+        .filter((u) => u && !keep.has(u))
+        .flatMap((u) => install.map((dir) => profilePath(dir, u)));
+    await Promise.all(dirs.map((d) => (0,promises_namespaceObject.mkdir)(d, { recursive: true })));
+    await mapLimit(jobs, concurrency, ({ path, f }) => (0,promises_namespaceObject.writeFile)(path, Buffer.from(f.content, 'base64')));
+    await mapLimit(stale, concurrency, (path) => (0,promises_namespaceObject.rm)(path, { force: true }));
+    return new Map(files.map((f) => [f.uuid, profilePath(outputDir, f.uuid)]));
+}
+
 ;// CONCATENATED MODULE: ./src/sync-profiles/cache.ts
 // The Actions cache as a hand-off between jobs: the nightly run (`cache: save`) syncs through the
 // API and saves the profiles; build jobs (`cache: restore`) install them without spending API quota.
 // @actions/cache (~2.5 MB, ~100 ms to load) is imported only here, lazily, when `cache` is not false.
+
+
 
 
 
@@ -33557,7 +34730,7 @@ async function saveProfiles(service, prefix, profiles, log, now = new Date()) {
             savedAt: now.toISOString(),
             profiles: profiles.map(({ content: _content, ...rest }) => rest)
         };
-        await Promise.all(profiles.map((p) => (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, `${p.uuid}.mobileprovision`), Buffer.from(p.content, 'base64'))));
+        await Promise.all(profiles.map((p) => (0,promises_namespaceObject.writeFile)(profilePath(dir, p.uuid), Buffer.from(p.content, 'base64'))));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
         const id = await service.saveCache([CACHE_DIR], key, {}, true);
         if (id === -1)
@@ -33591,7 +34764,9 @@ async function restoreProfiles(service, prefix, pairs, log, now = new Date()) {
         }
         const manifest = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, 'manifest.json'), 'utf8'));
         const files = new Set(await (0,promises_namespaceObject.readdir)(dir));
-        const usable = manifest.profiles.filter((p) => Date.parse(p['expiration-date']) > now.getTime() && files.has(`${p.uuid}.mobileprovision`));
+        const usable = manifest.profiles.filter((p) => (parseAppleDate(p['expiration-date']) ?? 0) > now.getTime() &&
+            PROFILE_UUID.test(p.uuid) &&
+            files.has(`${p.uuid}.mobileprovision`));
         const uncovered = pairs.filter((pair) => !usable.some((p) => p['bundle-id'] === pair.bundleId && p['profile-type'] === pair.profileType));
         if (uncovered.length) {
             log.info(`cache: ${key} has no valid ${uncovered.map((u) => `${u.profileType} for ${u.bundleId}`).join(', ')}; syncing through the API.`);
@@ -33599,7 +34774,7 @@ async function restoreProfiles(service, prefix, pairs, log, now = new Date()) {
         }
         const profiles = await Promise.all(usable.map(async (p) => ({
             ...p,
-            content: (await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, `${p.uuid}.mobileprovision`))).toString('base64')
+            content: (await (0,promises_namespaceObject.readFile)(profilePath(dir, p.uuid))).toString('base64')
         })));
         return { key, profiles };
     }
@@ -33690,325 +34865,6 @@ function readDevicesFile(path, input = 'devices-file') {
     return parseDevicesFile(text, input);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/shared/concurrency.ts
-/**
- * Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. The first
- * failure stops new work from starting and is thrown once the running ones settle.
- */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (error) {
-                failed ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failed)
-        throw failed.error;
-    return results;
-}
-/** Like mapLimit, but every item runs; failures are returned beside the results. */
-async function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, async (item, i) => {
-        try {
-            return { ok: true, value: await fn(item, i) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/files.ts
-
-
-
-
-/** The folders Xcode reads profiles from: the classic one and Xcode 16's. */
-function installFolders(home = process.env.HOME || (0,external_node_os_.homedir)()) {
-    return [
-        (0,external_node_path_.join)(home, 'Library', 'MobileDevice', 'Provisioning Profiles'),
-        (0,external_node_path_.join)(home, 'Library', 'Developer', 'Xcode', 'UserData', 'Provisioning Profiles')
-    ];
-}
-/**
- * Writes each profile as `<UUID>.mobileprovision` into `outputDir` and every folder of `install`,
- * with bounded concurrency, and removes the files of `removed` UUIDs (profiles just replaced) from
- * the install folders so Xcode cannot pick a deleted one. Returns the path in `outputDir` per UUID.
- */
-async function writeProfiles(files, outputDir, install, removed = [], concurrency = 8) {
-    const dirs = [outputDir, ...install];
-    await Promise.all(dirs.map((d) => (0,promises_namespaceObject.mkdir)(d, { recursive: true })));
-    const jobs = files.flatMap((f) => dirs.map((dir) => ({ dir, f })));
-    await mapLimit(jobs, concurrency, ({ dir, f }) => (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, `${f.uuid}.mobileprovision`), Buffer.from(f.content, 'base64')));
-    const keep = new Set(files.map((f) => f.uuid));
-    const stale = removed
-        .filter((u) => u && !keep.has(u))
-        .flatMap((u) => install.map((dir) => (0,external_node_path_.join)(dir, `${u}.mobileprovision`)));
-    await mapLimit(stale, concurrency, (path) => (0,promises_namespaceObject.rm)(path, { force: true }));
-    return new Map(files.map((f) => [f.uuid, (0,external_node_path_.join)(outputDir, `${f.uuid}.mobileprovision`)]));
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/profile-types.ts
-/** Every profile type of Apple's document, in its order. */
-const PROFILE_TYPES = [
-    'IOS_APP_DEVELOPMENT',
-    'IOS_APP_STORE',
-    'IOS_APP_ADHOC',
-    'IOS_APP_INHOUSE',
-    'MAC_APP_DEVELOPMENT',
-    'MAC_APP_STORE',
-    'MAC_APP_DIRECT',
-    'TVOS_APP_DEVELOPMENT',
-    'TVOS_APP_STORE',
-    'TVOS_APP_ADHOC',
-    'TVOS_APP_INHOUSE',
-    'MAC_CATALYST_APP_DEVELOPMENT',
-    'MAC_CATALYST_APP_STORE',
-    'MAC_CATALYST_APP_DIRECT'
-];
-const IOS_DEVICES = {
-    platform: 'IOS',
-    classes: ['IPHONE', 'IPAD', 'IPOD', 'APPLE_WATCH', 'APPLE_VISION_PRO']
-};
-const TV_DEVICES = { platform: 'IOS', classes: ['APPLE_TV'] };
-const MAC_DEVICES = { platform: 'MAC_OS', classes: ['MAC'] };
-const DEVELOPMENT = {
-    certificateTypes: ['DEVELOPMENT', 'IOS_DEVELOPMENT'],
-    certificateLabel: 'Apple Development (or iOS App Development)'
-};
-const DISTRIBUTION = {
-    certificateTypes: ['DISTRIBUTION', 'IOS_DISTRIBUTION'],
-    certificateLabel: 'Apple Distribution (or iOS Distribution)'
-};
-const MAC_DEVELOPMENT = {
-    certificateTypes: ['DEVELOPMENT', 'MAC_APP_DEVELOPMENT'],
-    certificateLabel: 'Apple Development (or Mac Development)'
-};
-const MAC_DISTRIBUTION = {
-    certificateTypes: ['DISTRIBUTION', 'MAC_APP_DISTRIBUTION'],
-    certificateLabel: 'Apple Distribution (or Mac App Distribution)'
-};
-const DEVELOPER_ID = {
-    certificateTypes: ['DEVELOPER_ID_APPLICATION_G2', 'DEVELOPER_ID_APPLICATION'],
-    certificateLabel: 'Developer ID Application'
-};
-function kind(base, label, devices) {
-    return {
-        certificateTypes: [...base.certificateTypes],
-        certificateLabel: base.certificateLabel,
-        label,
-        devices: devices && { platform: devices.platform, classes: [...devices.classes] }
-    };
-}
-const PROFILE_KINDS = {
-    IOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'Development', IOS_DEVICES),
-    IOS_APP_STORE: kind(DISTRIBUTION, 'App Store'),
-    IOS_APP_ADHOC: kind(DISTRIBUTION, 'Ad Hoc', IOS_DEVICES),
-    IOS_APP_INHOUSE: kind(DISTRIBUTION, 'In House'),
-    MAC_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Development', MAC_DEVICES),
-    MAC_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac App Store'),
-    MAC_APP_DIRECT: kind(DEVELOPER_ID, 'Developer ID'),
-    TVOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'tvOS Development', TV_DEVICES),
-    TVOS_APP_STORE: kind(DISTRIBUTION, 'tvOS App Store'),
-    TVOS_APP_ADHOC: kind(DISTRIBUTION, 'tvOS Ad Hoc', TV_DEVICES),
-    TVOS_APP_INHOUSE: kind(DISTRIBUTION, 'tvOS In House'),
-    MAC_CATALYST_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Catalyst Development', MAC_DEVICES),
-    MAC_CATALYST_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac Catalyst App Store'),
-    MAC_CATALYST_APP_DIRECT: kind(DEVELOPER_ID, 'Mac Catalyst Developer ID')
-};
-/** The name a new profile gets (a replacement keeps the old one's name instead). */
-function defaultProfileName(bundleId, type) {
-    return `${bundleId} ${PROFILE_KINDS[type].label}`;
-}
-/** Every certificate type any of `types` may hold. */
-function certificateTypesFor(types) {
-    return [...new Set(types.flatMap((t) => PROFILE_KINDS[t].certificateTypes))];
-}
-/** Device platforms any of `types` lists devices of. */
-function devicePlatformsFor(types) {
-    return [
-        ...new Set(types.flatMap((t) => (PROFILE_KINDS[t].devices ? [PROFILE_KINDS[t].devices.platform] : [])))
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/plan.ts
-
-
-const DAY = 86_400_000;
-function day(iso) {
-    return iso.slice(0, 10);
-}
-/** What is wrong with a profile, in words; empty when it can be kept. */
-function problems(p, facts) {
-    const out = [];
-    const kind = PROFILE_KINDS[facts.profileType];
-    if (p.state !== 'ACTIVE')
-        out.push(`${p.state || 'unknown state'}`);
-    const expires = Date.parse(p.expirationDate);
-    if (Number.isNaN(expires) || expires <= facts.now.getTime())
-        out.push(`expired${Number.isNaN(expires) ? '' : ` on ${day(p.expirationDate)}`}`);
-    else if (expires <= facts.now.getTime() + facts.renewWithinDays * DAY)
-        out.push(`expires on ${day(p.expirationDate)}, within ${facts.renewWithinDays} days`);
-    const valid = new Set(facts.validCertificateIds);
-    if (!p.certificateIds.some((id) => valid.has(id)))
-        out.push(`holds no valid ${kind.certificateLabel} certificate`);
-    if (kind.devices) {
-        const held = new Set(p.deviceIds);
-        const missing = facts.devices.filter((d) => !d.id || !held.has(d.id));
-        if (missing.length)
-            out.push(`lacks ${missing.length} enabled device${missing.length === 1 ? '' : 's'} (${missing
-                .slice(0, 3)
-                .map((d) => d.name)
-                .join(', ')}${missing.length > 3 ? ', …' : ''})`);
-    }
-    return out;
-}
-/** Latest expiry first, then ACTIVE before INVALID. */
-function better(a, b) {
-    return (Date.parse(b.expirationDate || '0') - Date.parse(a.expirationDate || '0') ||
-        a.id.localeCompare(b.id));
-}
-/**
- * Decides, for one bundle ID × profile type, what to do. Profiles are grouped by name (an
- * `exportOptions.plist` or Xcode setting names one): a name with a profile that passes every check is
- * kept (the best one; same-named leftovers of an interrupted replacement are removed with it); a name
- * whose profiles all fail is replaced by a new profile of that name. With no profile at all, one is
- * created (when create-missing is on) under `<bundle ID> <type>`.
- */
-function decide(facts) {
-    const base = { bundleId: facts.bundleId, profileType: facts.profileType };
-    if (!facts.profiles.length) {
-        const name = defaultProfileName(facts.bundleId, facts.profileType);
-        return [
-            facts.createMissing
-                ? { ...base, action: 'create', name, replaces: [], reasons: ['no profile of this type'] }
-                : {
-                    ...base,
-                    action: 'skip',
-                    name,
-                    replaces: [],
-                    reasons: ['no profile of this type, and create-missing is false']
-                }
-        ];
-    }
-    const byName = new Map();
-    for (const p of facts.profiles)
-        byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-    const decisions = [];
-    for (const [name, group] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
-        const judged = group
-            .map((p) => ({ p, why: problems(p, facts) }))
-            .sort((a, b) => better(a.p, b.p));
-        const good = judged.find((j) => !j.why.length);
-        if (good) {
-            const stale = judged.filter((j) => j !== good).map((j) => j.p);
-            decisions.push({
-                ...base,
-                action: 'keep',
-                name,
-                profile: good.p,
-                replaces: stale,
-                reasons: [
-                    `valid until ${day(good.p.expirationDate)}`,
-                    ...(stale.length ? [`removes ${stale.length} stale profile(s) of the same name`] : [])
-                ]
-            });
-        }
-        else {
-            decisions.push({
-                ...base,
-                action: 'replace',
-                name,
-                replaces: judged.map((j) => j.p),
-                reasons: judged[0].why
-            });
-        }
-    }
-    return decisions;
-}
-/**
- * What would make creating the planned profiles fail, found before any change: no valid certificate
- * of the kind a type needs, or no device for a development or ad hoc profile.
- */
-function checkPlan(decisions, facts, certificateIdsGiven = false) {
-    for (const d of decisions) {
-        if (d.action !== 'create' && d.action !== 'replace')
-            continue;
-        const f = facts(d);
-        const kind = PROFILE_KINDS[d.profileType];
-        if (!f.validCertificateIds.length)
-            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs a valid ${kind.certificateLabel} certificate (certificate type ${kind.certificateTypes.join(' or ')}), and ${certificateIdsGiven ? 'none of certificate-ids is one that has not expired' : 'the team has none that has not expired'}. Create one in Xcode (Settings > Accounts > Manage Certificates) or at developer.apple.com (Certificates, Identifiers & Profiles > Certificates > +), or with POST /v1/certificates${certificateIdsGiven ? ', and list its ID in certificate-ids' : ''}.`, certificateIdsGiven ? 'certificate-ids' : 'profile-types');
-        if (kind.devices && !f.devices.length)
-            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs at least one enabled ${kind.devices.classes.join('/')} device, and the team has none: list devices in devices-file or register them at developer.apple.com.`, 'devices-file');
-    }
-}
-function count(decisions) {
-    return {
-        created: decisions.filter((d) => d.action === 'create').length,
-        renewed: decisions.filter((d) => d.action === 'replace').length,
-        kept: decisions.filter((d) => d.action === 'keep').length
-    };
-}
-function validCertificate(c, now) {
-    const t = Date.parse(c.expirationDate);
-    return !Number.isNaN(t) && t > now.getTime();
-}
-/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
-function wantedDevices(type, devices, toRegister) {
-    const kind = PROFILE_KINDS[type].devices;
-    if (!kind)
-        return [];
-    const fits = (platform, deviceClass) => platform === kind.platform &&
-        (deviceClass ? kind.classes.includes(deviceClass) : !kind.classes.includes('APPLE_TV'));
-    return [
-        ...devices
-            .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
-            .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
-        ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
-    ];
-}
-/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
-function makePlan(state, o) {
-    const factsByPair = new Map();
-    const pairFacts = (bundleId, type) => {
-        const key = `${bundleId}\n${type}`;
-        let f = factsByPair.get(key);
-        if (!f) {
-            const bundle = state.bundles.get(bundleId);
-            const certTypes = PROFILE_KINDS[type].certificateTypes;
-            f = {
-                bundleId,
-                profileType: type,
-                profiles: state.profiles.filter((p) => p.profileType === type && bundle.profileIds.includes(p.id)),
-                validCertificateIds: state.certificates
-                    .filter((c) => certTypes.includes(c.certificateType) && validCertificate(c, o.now))
-                    .map((c) => c.id),
-                devices: wantedDevices(type, state.devices, state.toRegister),
-                now: o.now,
-                renewWithinDays: o.renewWithinDays,
-                createMissing: o.createMissing
-            };
-            factsByPair.set(key, f);
-        }
-        return f;
-    };
-    const decisions = o.bundleIds.flatMap((b) => o.profileTypes.flatMap((t) => decide(pairFacts(b, t))));
-    const facts = (d) => pairFacts(d.bundleId, d.profileType);
-    checkPlan(decisions, facts, o.certificateIds.length > 0);
-    return { state, decisions, facts };
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/types.ts
 /** The id of a to-one relationship's linkage, if the response carried it. */
 function relatedId(resource, relationship) {
@@ -34025,13 +34881,136 @@ function indexIncluded(included = []) {
     return new Map(included.map((r) => [`${r.type}/${r.id}`, r]));
 }
 
-;// CONCATENATED MODULE: ./src/sync-profiles/provisioning-api.ts
+;// CONCATENATED MODULE: ./src/sync-profiles/bundle-ids-api.ts
 
 
-/** `limit[...]` of included relationships: Apple's maximum for profiles' certificates and devices. */
+/** `limit[...]` of included relationships: Apple's maximum (profiles, devices, certificates, capabilities). */
 const INCLUDE_LIMIT = 50;
 /** Ids per `filter[...]` request, so URLs stay short. */
 const CHUNK = 100;
+function chunks(items, size = CHUNK) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+/**
+ * Whether an included to-many linkage may have been cut at `limit[...]`. Apple's `meta.paging` on
+ * included relationships is not to be trusted (recorded: `{"total": 0, "limit": 2147483647}` with
+ * data present), so a linkage is cut when it holds as many items as the include limit, or when
+ * `total` says there are more than came.
+ */
+function truncated(r, rel, limit = INCLUDE_LIMIT) {
+    const total = r.relationships?.[rel]?.meta?.paging?.total;
+    const n = relatedIds(r, rel).length;
+    return n >= limit || (typeof total === 'number' && total > n);
+}
+/** Every id of a to-many relationship, page by page. */
+async function linkage(client, path) {
+    const ids = [];
+    for await (const page of client.pages(path))
+        ids.push(...page.data.map((l) => l.id));
+    return ids;
+}
+async function readBundleIds(client, identifiers, types, withCapabilities) {
+    const wanted = new Set(identifiers);
+    const out = [];
+    for (const group of chunks(identifiers)) {
+        const { data, included } = await client.all('/v1/bundleIds', {
+            'filter[identifier]': group,
+            'fields[bundleIds]': [
+                'identifier',
+                'profiles',
+                ...(withCapabilities ? ['bundleIdCapabilities'] : [])
+            ],
+            include: ['profiles', ...(withCapabilities ? ['bundleIdCapabilities'] : [])],
+            'fields[profiles]': ['profileType'],
+            'limit[profiles]': INCLUDE_LIMIT,
+            ...(withCapabilities
+                ? {
+                    'fields[bundleIdCapabilities]': ['capabilityType'],
+                    'limit[bundleIdCapabilities]': INCLUDE_LIMIT
+                }
+                : {})
+        });
+        const index = indexIncluded(included);
+        for (const b of data) {
+            const identifier = b.attributes?.identifier ?? '';
+            // Apple's filter matches loosely (com.example.app finds com.example.app.widget): compare exactly.
+            if (!wanted.has(identifier))
+                continue;
+            const info = { id: b.id, identifier, profileIds: [] };
+            if (truncated(b, 'profiles'))
+                // The linkage carries no type: the profiles listing filters by type afterwards.
+                info.profileIds = await linkage(client, `/v1/bundleIds/${b.id}/relationships/profiles`);
+            else
+                info.profileIds = relatedIds(b, 'profiles').filter((id) => {
+                    const type = index.get(`profiles/${id}`)?.attributes
+                        ?.profileType;
+                    return type === undefined || types.includes(type);
+                });
+            if (withCapabilities)
+                info.capabilities = truncated(b, 'bundleIdCapabilities')
+                    ? await capabilitiesOf(client, b.id)
+                    : relatedIds(b, 'bundleIdCapabilities').flatMap((id) => {
+                        const a = index.get(`bundleIdCapabilities/${id}`)?.attributes;
+                        return a?.capabilityType ? [a.capabilityType] : [];
+                    });
+            out.push(info);
+        }
+    }
+    return out;
+}
+/** Every capability type enabled on a bundle ID. */
+async function capabilitiesOf(client, bundleIdId) {
+    const { data } = await client.all(`/v1/bundleIds/${bundleIdId}/bundleIdCapabilities`, { 'fields[bundleIdCapabilities]': ['capabilityType'] });
+    return data.flatMap((c) => (c.attributes?.capabilityType ? [c.attributes.capabilityType] : []));
+}
+/** Registers a bundle ID; one registered meanwhile (or a lost answer) is found by reading. */
+async function registerBundleId(client, b) {
+    const find = async () => (await readBundleIds(client, [b.identifier], [], false))[0];
+    try {
+        const doc = await client.post('/v1/bundleIds', { data: { type: 'bundleIds', attributes: b } }, {
+            recover: async () => {
+                const found = await find();
+                return found && { data: { type: 'bundleIds', id: found.id } };
+            }
+        });
+        return { id: doc.data.id, identifier: b.identifier, profileIds: [], capabilities: [] };
+    }
+    catch (e) {
+        // Registered meanwhile by another job: Apple refuses an identifier it already has.
+        if (e instanceof errors_ApiError && e.status === 409) {
+            const found = await find();
+            if (found)
+                return { ...found, capabilities: await capabilitiesOf(client, found.id) };
+        }
+        throw e;
+    }
+}
+/** Enables a capability; one enabled meanwhile (or a lost answer) is found by reading. */
+async function enableCapability(client, bundleIdId, capabilityType) {
+    const enabled = async () => (await capabilitiesOf(client, bundleIdId)).includes(capabilityType);
+    try {
+        await client.post('/v1/bundleIdCapabilities', {
+            data: {
+                type: 'bundleIdCapabilities',
+                attributes: { capabilityType },
+                relationships: { bundleId: { data: { type: 'bundleIds', id: bundleIdId } } }
+            }
+        }, { recover: async () => ((await enabled()) ? { data: null } : undefined) });
+    }
+    catch (e) {
+        if (e instanceof errors_ApiError && e.status === 409 && (await enabled()))
+            return;
+        throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/provisioning-api.ts
+
+
+
 const PROFILE_FIELDS = [
     'name',
     'profileType',
@@ -34042,12 +35021,6 @@ const PROFILE_FIELDS = [
     'certificates',
     'devices'
 ];
-function chunks(items, size = CHUNK) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
 function toProfile(r) {
     const a = r.attributes ?? {};
     return {
@@ -34073,52 +35046,39 @@ function toDevice(r) {
         status: a.status === 'DISABLED' ? 'DISABLED' : 'ENABLED'
     };
 }
-/** Whether an included to-many linkage may have been cut at `limit[...]`. */
-function truncated(r, rel) {
-    const relationship = r.relationships?.[rel];
-    const total = relationship?.meta?.paging?.total;
-    const n = relatedIds(r, rel).length;
-    return total !== undefined ? total > n : n >= INCLUDE_LIMIT;
-}
 /** The App Store Connect implementation: every read a filtered list with `include`, never N+1. */
 class AscProvisioningApi {
     client;
     constructor(client) {
         this.client = client;
     }
-    async bundleIds(identifiers, types) {
-        const wanted = new Set(identifiers);
+    bundleIds(identifiers, types, withCapabilities = false) {
+        return readBundleIds(this.client, identifiers, types, withCapabilities);
+    }
+    registerBundleId(b) {
+        return registerBundleId(this.client, b);
+    }
+    enableCapability(bundleIdId, capabilityType) {
+        return enableCapability(this.client, bundleIdId, capabilityType);
+    }
+    async profilesNamed(names, types) {
+        const wanted = new Set(names);
         const out = [];
-        for (const group of chunks(identifiers)) {
-            const { data, included } = await this.client.all('/v1/bundleIds', {
-                'filter[identifier]': group,
-                'fields[bundleIds]': ['identifier', 'profiles'],
-                include: ['profiles'],
-                'fields[profiles]': ['profileType'],
-                'limit[profiles]': INCLUDE_LIMIT
+        for (const group of chunks([...wanted])) {
+            const { data } = await this.client.all('/v1/profiles', {
+                'filter[name]': group,
+                'filter[profileType]': types,
+                'fields[profiles]': [...PROFILE_FIELDS, 'createdDate', 'bundleId'],
+                include: ['bundleId'],
+                'fields[bundleIds]': ['identifier']
             });
-            const index = indexIncluded(included);
-            for (const b of data) {
-                const identifier = b.attributes?.identifier ?? '';
-                // Apple's filter matches loosely (com.example.app finds com.example.app.widget): compare exactly.
-                if (!wanted.has(identifier))
-                    continue;
-                let ids = relatedIds(b, 'profiles');
-                if (truncated(b, 'profiles')) {
-                    ids = [];
-                    for await (const page of this.client.pages(`/v1/bundleIds/${b.id}/relationships/profiles`))
-                        ids.push(...page.data.map((l) => l.id));
-                    // The linkage carries no type: the profiles listing filters by type afterwards.
-                    out.push({ id: b.id, identifier, profileIds: ids });
-                    continue;
-                }
-                const typed = ids.filter((id) => {
-                    const type = index.get(`profiles/${id}`)?.attributes
-                        ?.profileType;
-                    return type === undefined || types.includes(type);
-                });
-                out.push({ id: b.id, identifier, profileIds: typed });
-            }
+            for (const r of data)
+                if (wanted.has(r.attributes?.name ?? ''))
+                    out.push({
+                        ...toProfile(r),
+                        bundleIdId: relatedIds(r, 'bundleId')[0] ?? '',
+                        createdDate: r.attributes?.createdDate ?? ''
+                    });
         }
         return out;
     }
@@ -34146,19 +35106,13 @@ class AscProvisioningApi {
                 const p = toProfile(r);
                 // A profile with more devices or certificates than an include returns: read the full linkage.
                 if (truncated(r, 'devices'))
-                    p.deviceIds = await this.linkage(r.id, 'devices');
+                    p.deviceIds = await linkage(this.client, `/v1/profiles/${r.id}/relationships/devices`);
                 if (truncated(r, 'certificates'))
-                    p.certificateIds = await this.linkage(r.id, 'certificates');
+                    p.certificateIds = await linkage(this.client, `/v1/profiles/${r.id}/relationships/certificates`);
                 out.push(p);
             }
         }
         return out;
-    }
-    async linkage(profileId, rel) {
-        const ids = [];
-        for await (const page of this.client.pages(`/v1/profiles/${profileId}/relationships/${rel}`))
-            ids.push(...page.data.map((l) => l.id));
-        return ids;
     }
     async certificates(by) {
         const query = by.ids?.length
@@ -34263,33 +35217,40 @@ class AscProvisioningApi {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/report.ts
-const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
-class RunReport {
-    done = [];
-    skipped = [];
-    warnings = [];
-    /** Set once the entry point has written its own job summary. */
-    summaryWritten = false;
-    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
-    step(text) {
-        this.done.push(text);
-    }
-    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
-    skip(text) {
-        this.skipped.push(text);
-    }
-    warn(text) {
-        this.warnings.push(text);
-    }
-    outcome(failed) {
-        if (failed)
-            return 'fail';
-        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
-    }
+;// CONCATENATED MODULE: ./src/shared/asc/web-links.ts
+/**
+ * App Store Connect's web pages, for the links in job summaries. Kept in one place: when Apple
+ * moves a page, this is the one file to change. The forms are the ones App Store Connect's own
+ * navigation uses (`/apps/<app id>/…`).
+ */
+const WEB = 'https://appstoreconnect.apple.com';
+const PLATFORM_SEGMENT = {
+    IOS: 'ios',
+    MAC_OS: 'macos',
+    TV_OS: 'tvos',
+    VISION_OS: 'visionos'
+};
+/** Only an ID Apple would issue becomes part of a link (server text never shapes a URL). */
+function id(value) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(value))
+        throw new Error(`not an App Store Connect ID: ${value}`);
+    return value;
 }
-/** The report of this process's run (one action per process). */
-const runReport = new RunReport();
+const webLinks = {
+    app: (appId) => `${WEB}/apps/${id(appId)}`,
+    testflight: (appId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}`,
+    build: (appId, buildId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}/${id(buildId)}`,
+    betaGroup: (appId, groupId) => `${WEB}/apps/${id(appId)}/testflight/groups/${id(groupId)}`,
+    version: (appId, versionId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/distribution/${PLATFORM_SEGMENT[platform]}/version/${id(versionId)}`,
+    resolutionCenter: (appId) => `${WEB}/apps/${id(appId)}/distribution/reviewsubmissions`,
+    profiles: () => 'https://developer.apple.com/account/resources/profiles/list',
+    certificates: () => 'https://developer.apple.com/account/resources/certificates/list'
+};
+/** A Markdown link, or the plain text when there is no URL. */
+function mdLink(text, url) {
+    const label = text.replace(/[[\]]/g, '\\$&');
+    return url ? `[${label}](${url})` : label;
+}
 
 ;// CONCATENATED MODULE: ./src/shared/summary.ts
 
@@ -34357,9 +35318,22 @@ class Summary {
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/report.ts
 
+
+
+const ACTION_NAME = 'Sync profiles';
 /** A plan line for the log: `replace com.example.app IOS_APP_STORE 'Name': expired on …`. */
 function planLine(d) {
     return `${d.action.padEnd(7)} ${d.bundleId} ${d.profileType} '${d.name}': ${d.reasons.join('; ')}`;
+}
+/** Every line of the plan: bundle IDs to register, capabilities to enable, devices, profiles. */
+function planLines(plan) {
+    const { state } = plan;
+    return [
+        ...state.bundlesToRegister.map((b) => `register bundle ID ${b.identifier} ('${b.name}', ${b.platform})`),
+        ...[...state.capabilityChanges].map(([identifier, types]) => `enable  ${types.join(', ')} on ${identifier}`),
+        ...state.toRegister.map((d) => `register ${d.name} (${d.udid}, devices-file line ${d.line})`),
+        ...plan.decisions.map(planLine)
+    ];
 }
 function profileOutputs(outcomes, paths) {
     return outcomes
@@ -34385,23 +35359,61 @@ function stepOutputs(profiles, counts) {
         'renewed-count': counts.renewed
     };
 }
-function summarize(outcomes, f) {
-    const s = new Summary().heading(`Provisioning profiles${f.dryRun ? ' (dry run: nothing changed)' : ''}`);
+function tally(outcomes) {
+    const n = (taken) => outcomes.filter((o) => o.taken === taken).length;
+    const parts = [
+        ['created', n('created')],
+        ['replaced', n('replaced')],
+        ['kept', n('kept')],
+        ['would create', n('would create')],
+        ['would replace', n('would replace')],
+        ['skipped', n('skipped')]
+    ].filter(([, k]) => k);
+    return parts.map(([w, k]) => `${w} ${k}`).join(', ') || 'nothing to do';
+}
+/** What the run did, in one line (the status line and the notice). */
+function noticeLine(outcomes, f) {
+    const ready = outcomes.filter((o) => o.profile).length;
+    const extra = [
+        f.plan.state.bundlesToRegister.length
+            ? `${f.dryRun ? 'would register' : 'registered'} bundle ID ${f.plan.state.bundlesToRegister.map((b) => b.identifier).join(', ')}`
+            : '',
+        f.plan.state.capabilityChanges.size
+            ? `${f.dryRun ? 'would enable' : 'enabled'} ${[...f.plan.state.capabilityChanges].map(([b, t]) => `${t.join(', ')} on ${b}`).join('; ')}`
+            : ''
+    ].filter(Boolean);
+    return f.dryRun
+        ? `Dry run, nothing changed: ${[tally(outcomes), ...extra].join('; ')}.`
+        : `${ready} profile(s) ready: ${[tally(outcomes), ...extra].join('; ')}.`;
+}
+function summarize(outcomes, f, report) {
+    const s = new Summary().heading(ACTION_NAME);
+    const warned = report.warnings.length > 0 || outcomes.some((o) => o.taken === 'skipped');
+    s.status(warned ? 'warn' : 'ok', noticeLine(outcomes, f));
+    const { state } = f.plan;
+    const who = (list) => list.map((d) => `${d.name} (${d.udid})`).join(', ') || undefined;
     s.facts([
         ['Source', f.source],
         [
-            'Devices registered',
-            f.dryRun ? undefined : f.registered.map((d) => `${d.name} (${d.udid})`).join(', ') || 'none'
+            f.dryRun ? 'Devices that would be registered' : 'Devices registered',
+            who(f.dryRun ? state.toRegister : f.applied.registered)
         ],
         [
-            'Devices that would be registered',
-            f.dryRun
-                ? f.wouldRegister.map((d) => `${d.name} (${d.udid})`).join(', ') || 'none'
-                : undefined
+            f.dryRun ? 'Bundle IDs that would be registered' : 'Bundle IDs registered',
+            state.bundlesToRegister.map((b) => `${b.identifier} (${b.platform})`).join(', ') || undefined
         ],
+        [
+            f.dryRun ? 'Capabilities that would be enabled' : 'Capabilities enabled',
+            [...state.capabilityChanges].map(([b, t]) => `${t.join(', ')} on ${b}`).join('; ') ||
+                undefined
+        ],
+        ['Warnings', report.warnings.length ? report.warnings.join(' ') : undefined],
         ['Written to', f.dryRun ? undefined : f.outputDir],
         ['Installed into', f.dryRun || !f.installed.length ? undefined : f.installed.join(', ')],
-        ['API requests', f.requests]
+        [
+            'Profiles in the developer portal',
+            mdLink('Certificates, Identifiers & Profiles', webLinks.profiles())
+        ]
     ]);
     s.table(['Bundle ID', 'Type', 'Name', 'UUID', 'Expires', 'Action', 'Why'], outcomes.map((o) => {
         const why = [
@@ -34414,697 +35426,41 @@ function summarize(outcomes, f) {
             o.decision.profileType,
             o.profile?.name || o.decision.name,
             o.profile?.uuid,
-            o.profile?.expirationDate?.slice(0, 10),
+            o.profile?.expirationDate ? formatDate(o.profile.expirationDate) : undefined,
             o.taken,
             why.join('; ')
         ];
     }));
+    if (f.requests !== undefined)
+        s.details('Requests', `${f.requests} request(s) to the App Store Connect API.`);
+    return s;
+}
+/** The summary of a run that failed: the `::error::` message, then what was already done. */
+function failureSummary(message, report) {
+    const s = new Summary().heading(ACTION_NAME).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    else
+        s.text('Nothing was changed.');
     return s;
 }
 /** The summary of a run that installed the profiles from the Actions cache. */
-function summarizeCached(key, profiles) {
+function summarizeCached(key, profiles, report) {
     return new Summary()
-        .heading('Provisioning profiles (from the Actions cache)')
-        .text(`Restored from \`${key}\`; no API request was made.`)
+        .heading(ACTION_NAME)
+        .status(report.warnings.length ? 'warn' : 'ok', `${profiles.length} profile(s) installed from the Actions cache (\`${key}\`); no API request was made.`)
         .table(['Bundle ID', 'Type', 'Name', 'UUID', 'Expires', 'Action'], profiles.map((p) => [
         p['bundle-id'],
         p['profile-type'],
         p.name,
         p.uuid,
-        p['expiration-date'].slice(0, 10),
+        formatDate(p['expiration-date']),
         'restored'
     ]));
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
-const compiled = new WeakMap();
-function compile(index) {
-    let byLength = compiled.get(index);
-    if (byLength)
-        return byLength;
-    byLength = new Map();
-    const byTemplate = new Map();
-    for (const op of index.operations) {
-        let t = byTemplate.get(op.p);
-        if (!t) {
-            const parts = splitPath(op.p);
-            const names = [];
-            const segs = parts.map((s) => {
-                const m = /^\{(.+)\}$/.exec(s);
-                if (m) {
-                    names.push(m[1]);
-                    return null;
-                }
-                return s;
-            });
-            t = { template: op.p, segs, names, ops: {} };
-            byTemplate.set(op.p, t);
-            const list = byLength.get(segs.length) ?? [];
-            list.push(t);
-            byLength.set(segs.length, list);
-        }
-        t.ops[op.m.toUpperCase()] = op;
-    }
-    compiled.set(index, byLength);
-    return byLength;
-}
-function splitPath(path) {
-    let p = path;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
-        try {
-            p = new URL(p).pathname;
-        }
-        catch {
-            /* keep as is */
-        }
-    }
-    const q = p.search(/[?#]/);
-    if (q >= 0)
-        p = p.slice(0, q);
-    return p.split('/').filter((s) => s !== '');
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/**
- * Finds the path template a concrete path belongs to, whatever the method. A literal segment wins
- * over a `{param}` at the same position (compared left to right).
- */
-function matchPath(index, path) {
-    const parts = splitPath(path);
-    const candidates = compile(index).get(parts.length) ?? [];
-    let best;
-    for (const t of candidates) {
-        let ok = true;
-        for (let i = 0; i < parts.length; i++) {
-            const s = t.segs[i];
-            if (s !== null && s !== parts[i]) {
-                ok = false;
-                break;
-            }
-        }
-        if (!ok)
-            continue;
-        if (!best || morePrecise(t, best))
-            best = t;
-    }
-    if (!best)
-        return undefined;
-    const pathParams = {};
-    let k = 0;
-    best.segs.forEach((s, i) => {
-        if (s === null)
-            pathParams[best.names[k++]] = safeDecode(parts[i]);
-    });
-    return { template: best.template, pathParams, operations: best.ops };
-}
-function morePrecise(a, b) {
-    for (let i = 0; i < a.segs.length; i++) {
-        const al = a.segs[i] !== null;
-        const bl = b.segs[i] !== null;
-        if (al !== bl)
-            return al;
-    }
-    return false;
-}
-/** The operation for a method and a concrete path (`/v1/apps/123/builds`), with its path parameters. */
-function matchOperation(index, method, path) {
-    const m = matchPath(index, path);
-    if (!m)
-        return undefined;
-    const op = m.operations[method.toUpperCase()];
-    if (!op)
-        return undefined;
-    return { op, pathParams: m.pathParams };
-}
-/** The operation with exactly this template (`GET`, `/v1/apps/{id}`). */
-function findOperation(index, method, template) {
-    const parts = splitPath(template);
-    const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
-    return t?.ops[method.toUpperCase()];
-}
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Problems with the query parameters of a request, each naming its parameter. */
-function validateQueryDetailed(index, op, query) {
-    const problems = [];
-    const params = op.q ?? [];
-    const byName = new Map(params.map((p) => [p.n, p]));
-    const where = describeOperation(op);
-    const paged = op.m === 'GET' && byName.has('limit');
-    for (const [name, raw] of Object.entries(query)) {
-        const p = byName.get(name);
-        // Apple's `links.next` adds `cursor`, which the document does not list
-        if (!p && name === 'cursor' && paged)
-            continue;
-        if (!p) {
-            const names = params.map((x) => x.n);
-            const guess = closest(name, names);
-            problems.push({
-                parameter: name,
-                kind: 'unknown',
-                message: names.length
-                    ? `'${name}' is not a parameter of ${where}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(names)}`
-                    : `'${name}' is not a parameter of ${where}, which takes no query parameters`
-            });
-            continue;
-        }
-        const value = String(raw);
-        if (p.t === 'list') {
-            const items = value.split(',').map((s) => s.trim());
-            if (value.trim() === '' || items.some((s) => s === '')) {
-                problems.push({
-                    parameter: name,
-                    kind: 'empty',
-                    message: `'${name}' has an empty value${value.trim() === '' ? '' : ` in '${value}'`}`
-                });
-                continue;
-            }
-            for (const item of items) {
-                const problem = checkScalar(index, p, p.i ?? 'string', item);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        else {
-            if (value === '' && p.t !== 'string') {
-                problems.push({ parameter: name, kind: 'empty', message: `'${name}' has an empty value` });
-                continue;
-            }
-            const problem = checkScalar(index, p, p.t, value);
-            if (problem)
-                problems.push(problem);
-        }
-    }
-    for (const p of params) {
-        if (p.r && !(p.n in query)) {
-            const allowed = p.e !== undefined ? `; one of: ${briefList(index.enums[p.e] ?? [])}` : '';
-            problems.push({
-                parameter: p.n,
-                kind: 'required',
-                message: `'${p.n}' is required by ${where}${allowed}`
-            });
-        }
-    }
-    return problems;
-}
-function checkScalar(index, p, type, value) {
-    const name = p.n;
-    if (type === 'integer') {
-        if (!/^-?\d+$/.test(value)) {
-            return {
-                parameter: name,
-                kind: 'integer',
-                message: `'${name}' must be an integer, not '${value}'`
-            };
-        }
-        const n = Number(value);
-        if (p.max !== undefined && n > p.max) {
-            return { parameter: name, kind: 'max', message: `'${name}' is ${n}; the maximum is ${p.max}` };
-        }
-        if ((name === 'limit' || name.startsWith('limit[')) && n < 1) {
-            return { parameter: name, kind: 'min', message: `'${name}' is ${n}; the minimum is 1` };
-        }
-        return undefined;
-    }
-    if (type === 'number') {
-        if (value.trim() === '' || !Number.isFinite(Number(value))) {
-            return {
-                parameter: name,
-                kind: 'number',
-                message: `'${name}' must be a number, not '${value}'`
-            };
-        }
-        if (p.max !== undefined && Number(value) > p.max) {
-            return {
-                parameter: name,
-                kind: 'max',
-                message: `'${name}' is ${value}; the maximum is ${p.max}`
-            };
-        }
-        return undefined;
-    }
-    if (type === 'boolean') {
-        if (value !== 'true' && value !== 'false') {
-            return {
-                parameter: name,
-                kind: 'boolean',
-                message: `'${name}' must be true or false, not '${value}'`
-            };
-        }
-        return undefined;
-    }
-    if (p.e !== undefined) {
-        const allowed = index.enums[p.e] ?? [];
-        if (!allowed.includes(value)) {
-            const guess = closest(value, allowed);
-            return {
-                parameter: name,
-                kind: 'enum',
-                message: `'${value}' is not a valid value of '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(allowed)}`
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Problems with the query parameters of a request (`cursor` is accepted on paged GETs: Apple's
- * `links.next` carries it though the document does not list it): unknown parameter, value not in the enum (lists
- * are comma-separated), not an integer, over the maximum, required parameter missing.
- */
-function validateQuery(index, op, query) {
-    return validateQueryDetailed(index, op, query).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-function escapePointer(key) {
-    return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function refName(ref) {
-    return ref.split('/').pop() ?? ref;
-}
-function typeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-class BodyValidator {
-    schemas;
-    constructor(schemas) {
-        this.schemas = schemas;
-    }
-    resolve(schema, depth = 0) {
-        let s = schema;
-        let guard = 0;
-        while (s && s.$ref && guard++ < 32 + depth) {
-            const next = this.schemas[refName(s.$ref)];
-            if (!next)
-                return {};
-            s = next;
-        }
-        return s ?? {};
-    }
-    check(schema, value, pointer, out) {
-        if (out.length >= MAX_PROBLEMS)
-            return;
-        const s = this.resolve(schema);
-        if (value === null) {
-            if (s.nullable)
-                return;
-            const variants = s.oneOf ?? s.anyOf;
-            if (variants ? variants.some((v) => this.resolve(v).nullable) : s.type === undefined)
-                return;
-            out.push({ pointer, kind: 'null', message: `${label(pointer)}: must not be null` });
-            return;
-        }
-        if (s.allOf)
-            for (const part of s.allOf)
-                this.check(part, value, pointer, out);
-        if (s.oneOf || s.anyOf) {
-            this.checkAlternatives(s, value, pointer, out);
-            return;
-        }
-        if (s.type && !typeMatches(s.type, value)) {
-            out.push({
-                pointer,
-                kind: 'type',
-                message: `${label(pointer)}: must be ${article(s.type)}, not ${article(typeOf(value))}`
-            });
-            return;
-        }
-        if (s.enum && !s.enum.includes(value)) {
-            const allowed = s.enum.map((v) => String(v));
-            out.push({
-                pointer,
-                kind: 'enum',
-                message: `${label(pointer)}: '${String(value)}' is not allowed; one of: ${briefList(allowed)}`
-            });
-            return;
-        }
-        if (typeof value === 'string' && s.format) {
-            const problem = checkFormat(s.format, value);
-            if (problem)
-                out.push({ pointer, kind: 'format', message: `${label(pointer)}: ${problem}` });
-        }
-        if (typeof value === 'number') {
-            if (s.minimum !== undefined && value < s.minimum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is below ${s.minimum}`
-                });
-            }
-            if (s.maximum !== undefined && value > s.maximum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is above ${s.maximum}`
-                });
-            }
-        }
-        if (Array.isArray(value)) {
-            if (s.items)
-                value.forEach((v, i) => this.check(s.items, v, `${pointer}/${i}`, out));
-            return;
-        }
-        if (typeof value === 'object') {
-            const obj = value;
-            const props = s.properties;
-            for (const req of s.required ?? []) {
-                if (obj[req] === undefined) {
-                    out.push({
-                        pointer: `${pointer}/${escapePointer(req)}`,
-                        kind: 'required',
-                        message: `${label(`${pointer}/${escapePointer(req)}`)}: required but missing`
-                    });
-                }
-            }
-            for (const [key, v] of Object.entries(obj)) {
-                if (v === undefined)
-                    continue;
-                const child = `${pointer}/${escapePointer(key)}`;
-                const prop = props?.[key];
-                if (prop) {
-                    this.check(prop, v, child, out);
-                }
-                else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-                    this.check(s.additionalProperties, v, child, out);
-                }
-                else if (props && s.additionalProperties !== true) {
-                    const known = Object.keys(props);
-                    const guess = closest(key, known);
-                    out.push({
-                        pointer: child,
-                        kind: 'unknown',
-                        message: `${label(child)}: not defined by the schema${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(known)}`
-                    });
-                }
-            }
-        }
-    }
-    checkAlternatives(s, value, pointer, out) {
-        const variants = s.oneOf ?? s.anyOf ?? [];
-        const disc = s.discriminator;
-        if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
-            const tag = value[disc.propertyName];
-            const target = typeof tag === 'string' ? disc.mapping?.[tag] : undefined;
-            if (target) {
-                this.check({ $ref: target }, value, pointer, out);
-                return;
-            }
-        }
-        let best;
-        for (const v of variants) {
-            const problems = [];
-            this.check(v, value, pointer, problems);
-            if (problems.length === 0)
-                return;
-            if (!best || score(problems) < score(best))
-                best = problems;
-        }
-        if (!best)
-            return;
-        // A variant whose `type` enum does not match is a poor guess: say that nothing matched.
-        if (best.length === 1 && best[0].pointer === pointer && best[0].kind === 'type') {
-            out.push({
-                pointer,
-                kind: 'oneOf',
-                message: `${label(pointer)}: matches none of the ${variants.length} allowed shapes`
-            });
-            return;
-        }
-        out.push(...best);
-    }
-}
-function score(problems) {
-    // problems about the discriminating `type` member weigh more: that variant is the wrong one
-    return problems.reduce((n, p) => n + (/\/type$/.test(p.pointer) && p.kind === 'enum' ? 10 : 1), 0);
-}
-function typeMatches(type, value) {
-    switch (type) {
-        case 'object':
-            return typeof value === 'object' && value !== null && !Array.isArray(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string':
-            return typeof value === 'string';
-        case 'integer':
-            return typeof value === 'number' && Number.isInteger(value);
-        case 'number':
-            return typeof value === 'number' && Number.isFinite(value);
-        case 'boolean':
-            return typeof value === 'boolean';
-        default:
-            return true;
-    }
-}
-function checkFormat(format, value) {
-    switch (format) {
-        case 'date':
-            return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date (YYYY-MM-DD)`;
-        case 'date-time':
-            return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date-time (ISO 8601, e.g. 2024-05-01T12:00:00Z)`;
-        case 'uri':
-            return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? undefined : `'${value}' is not a URI`;
-        case 'email':
-            return /^[^@\s]+@[^@\s]+$/.test(value) ? undefined : `'${value}' is not an e-mail address`;
-        default:
-            return undefined;
-    }
-}
-function article(type) {
-    if (type === 'null')
-        return 'null';
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function label(pointer) {
-    return pointer === '' ? 'body' : pointer;
-}
-/** Problems with a request body, each with the JSON pointer of what is wrong. */
-function validateBodyDetailed(schemas, op, body) {
-    const where = describeOperation(op);
-    if (body === undefined) {
-        return op.b
-            ? [{ pointer: '', kind: 'missing-body', message: `${where} requires a JSON body (${op.b})` }]
-            : [];
-    }
-    if (!op.b) {
-        return [{ pointer: '', kind: 'unexpected-body', message: `${where} takes no body` }];
-    }
-    if (op.b === 'object') {
-        return typeMatches('object', body)
-            ? []
-            : [{ pointer: '', kind: 'type', message: `body: must be an object` }];
-    }
-    const schema = schemas[op.b];
-    if (!schema)
-        return [];
-    const out = [];
-    new BodyValidator(schemas).check(schema, body, '', out);
-    return out;
-}
-/**
- * Strict JSON-schema check of a request body (the OpenAPI 3.0 subset Apple uses): a member the
- * schema does not define is a problem. Each problem starts with its JSON pointer.
- */
-function validateBody(schemas, op, body) {
-    return validateBodyDetailed(schemas, op, body).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Suggestions
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'POST', 'PATCH', 'PUT', 'DELETE']));
-/** Splits `"GET /v1/apps"` (method optional) into method and path. */
-function parseOperationText(text) {
-    const t = text.trim();
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
-    if (m && METHODS.includes(m[1].toUpperCase()))
-        return { method: m[1].toUpperCase(), path: m[2].trim() };
-    return { path: t };
-}
-function levenshtein(a, b) {
-    if (a === b)
-        return 0;
-    if (!a.length)
-        return b.length;
-    if (!b.length)
-        return a.length;
-    let prev = new Array(b.length + 1);
-    let cur = new Array(b.length + 1);
-    for (let j = 0; j <= b.length; j++)
-        prev[j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        }
-        ;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
-}
-function segmentCost(user, tmpl) {
-    if (tmpl === null)
-        return /^\{.*\}$/.test(user) || !/^[a-z]+[A-Za-z]*$/.test(user) ? 0 : 0.5;
-    if (user === tmpl)
-        return 0;
-    const d = levenshtein(user.toLowerCase(), tmpl.toLowerCase());
-    const caseOnly = d === 0 ? 0.05 : 0;
-    return Math.min(1, d / Math.max(user.length, tmpl.length)) + caseOnly;
-}
-function pathDistance(user, tmpl) {
-    const n = user.length;
-    const m = tmpl.length;
-    const dp = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = 0; i <= n; i++)
-        dp[i][0] = i;
-    for (let j = 0; j <= m; j++)
-        dp[0][j] = j;
-    for (let i = 1; i <= n; i++) {
-        for (let j = 1; j <= m; j++) {
-            dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + segmentCost(user[i - 1], tmpl[j - 1]));
-        }
-    }
-    return dp[n][m];
-}
-/**
- * Near matches for a mistyped `"METHOD /path"` (or just a path), best first, as `"GET /v1/apps"`
- * strings, for error messages.
- */
-function suggestOperations(index, text, n = 5) {
-    const { method, path } = parseOperationText(text);
-    const user = splitPath(path);
-    const scored = [];
-    for (const list of compile(index).values()) {
-        for (const t of list) {
-            const d = pathDistance(user, t.segs);
-            for (const m of Object.keys(t.ops)) {
-                const methodPenalty = method && method !== m ? 0.6 : 0;
-                const text2 = `${m} ${t.template}`;
-                scored.push({
-                    text: text2,
-                    score: d + methodPenalty,
-                    raw: levenshtein(`${method ?? m} ${path}`.toLowerCase(), text2.toLowerCase())
-                });
-            }
-        }
-    }
-    scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
-    return scored.slice(0, n).map((s) => s.text);
-}
-
-;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
-
-
-
-function toApp(r) {
-    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
-}
-/** The `n` candidates nearest to `wanted`, nearest first. */
-function nearest(wanted, candidates, n = 3) {
-    return [...new Set(candidates)]
-        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, n)
-        .map(([c]) => c);
-}
-/**
- * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
- * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
- * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
- * app is read by ID and its bundle ID must be the one given.
- */
-async function findApp(client, by) {
-    if (by.appId) {
-        const app = await appById(client, by.appId);
-        if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
-            const [given, fix] = by.bundleIdSource
-                ? [
-                    `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
-                    'fix app-id, or give the archive of that app'
-                ]
-                : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree'];
-            throw new ConfigurationError(`app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
-        }
-        return app;
-    }
-    return appByBundleId(client, by.bundleId);
-}
-async function appById(client, appId) {
-    try {
-        const doc = await client.get(`/v1/apps/${encodeURIComponent(appId)}`, {
-            'fields[apps]': ['bundleId', 'name']
-        });
-        return toApp(doc.data);
-    }
-    catch (e) {
-        if (e instanceof ApiError && e.status === 404)
-            throw new ConfigurationError(`no app with ID '${appId}' is visible to this API key.`, 'app-id');
-        throw e;
-    }
-}
-async function appByBundleId(client, bundleId) {
-    const { data } = await client.all('/v1/apps', {
-        'filter[bundleId]': [bundleId],
-        'fields[apps]': ['bundleId', 'name']
-    });
-    const exact = data.find((a) => a.attributes?.bundleId === bundleId);
-    if (exact)
-        return toApp(exact);
-    // Not found: one more read (on this failure path only) so the error can name what there is.
-    const visible = data.length
-        ? data
-        : (await client.get('/v1/apps', {
-            'fields[apps]': ['bundleId'],
-            limit: 200
-        })).data;
-    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
-}
-
 ;// CONCATENATED MODULE: ./src/sync-profiles/settings.ts
+
 
 
 
@@ -35127,6 +35483,8 @@ function readSettings(inputs = new Inputs(), env = process.env) {
     const installText = inputs.enumeration('install', ['auto', 'true', 'false'], 'auto');
     const dryRun = inputs.boolean('dry-run', false);
     const cache = inputs.enumeration('cache', ['false', 'save', 'restore'], 'false');
+    const registerBundleIds = inputs.boolean('register-bundle-ids', false);
+    const capabilities = readCapabilities(inputs.list('capabilities'));
     if (!connection.credentials.issuerId)
         throw new errors_ConfigurationError('is empty, so this is an individual API key: Apple allows provisioning (bundle IDs, certificates, devices, profiles) only with a team key. Create a team key with the Admin or Developer role (App Store Connect > Users and Access > Integrations > Team Keys) and pass its issuer-id.', 'issuer-id');
     if (!bundleIds.length)
@@ -35139,7 +35497,7 @@ function readSettings(inputs = new Inputs(), env = process.env) {
     const profileTypes = typeNames.map((name) => {
         const found = PROFILE_TYPES.find((t) => t === name.toUpperCase().replace(/-/g, '_'));
         if (!found)
-            throw new errors_ConfigurationError(`'${name}' is not one of Apple's profile types (did you mean ${nearest(name.toUpperCase(), [...PROFILE_TYPES], 2).join(' or ')}?). Use: ${PROFILE_TYPES.join(', ')}.`, 'profile-types');
+            throw new errors_ConfigurationError(`'${name}' is not one of Apple's profile types (did you mean ${text_nearest(name.toUpperCase(), [...PROFILE_TYPES], 2).join(' or ')}?). Use: ${PROFILE_TYPES.join(', ')}.`, 'profile-types');
         return found;
     });
     const badCert = certificateIds.find((c) => !/^[A-Za-z0-9]+$/.test(c));
@@ -35158,195 +35516,10 @@ function readSettings(inputs = new Inputs(), env = process.env) {
         outputDir,
         install,
         dryRun,
-        cache
+        cache,
+        registerBundleIds,
+        capabilities
     };
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/state.ts
-
-
-
-const noLog = {
-    debug: () => undefined,
-    info: () => undefined,
-    warning: () => undefined
-};
-/** Reads everything in as few requests as the API allows: three lists in parallel, then one. */
-async function readState(api, o) {
-    const log = o.log ?? noLog;
-    const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0;
-    const [bundleList, certificates, devices] = await Promise.all([
-        api.bundleIds(o.bundleIds, o.profileTypes),
-        api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
-        needsDevices
-            ? o.devices.length
-                ? api.devices({ enabledOnly: false })
-                : api.devices({ platforms: devicePlatformsFor(o.profileTypes), enabledOnly: true })
-            : Promise.resolve([])
-    ]);
-    const bundles = new Map(bundleList.map((b) => [b.identifier, b]));
-    const missing = o.bundleIds.filter((b) => !bundles.has(b));
-    if (missing.length) {
-        const all = await api.allIdentifiers();
-        throw new errors_ConfigurationError(missing
-            .map((b) => {
-            const near = nearest(b, all);
-            return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`;
-        })
-            .join('; ') +
-            '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers.', 'bundle-ids');
-    }
-    if (o.certificateIds.length) {
-        const found = new Set(certificates.map((c) => c.id));
-        const unknown = o.certificateIds.filter((id) => !found.has(id));
-        if (unknown.length)
-            throw new errors_ConfigurationError(`no certificate with ID ${unknown.join(', ')} is visible to this API key (see GET /v1/certificates).`, 'certificate-ids');
-    }
-    const ids = [...new Set(bundleList.flatMap((b) => b.profileIds))];
-    const profiles = (await api.profiles(ids)).filter((p) => o.profileTypes.includes(p.profileType));
-    const known = new Map(devices.map((d) => [d.udid.toLowerCase(), d]));
-    const toRegister = [];
-    for (const entry of o.devices) {
-        const found = known.get(entry.udid.toLowerCase());
-        if (!found)
-            toRegister.push(entry);
-        else if (found.status !== 'ENABLED')
-            log.warning(`Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`);
-    }
-    return { bundles, profiles, certificates, devices, toRegister };
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/apply.ts
-
-
-
-
-/** True when Apple refused a new profile because its name is taken (older portals did). */
-function nameTaken(e) {
-    return (e instanceof errors_ApiError &&
-        e.status === 409 &&
-        e.errors.some((x) => /name/i.test(`${x.source?.pointer ?? ''} ${x.detail ?? ''}`) &&
-            /(already|multiple|duplicate|taken|exists)/i.test(x.detail ?? '')));
-}
-/**
- * Carries the plan out: registers the new devices (each once), then creates and replaces profiles
- * with bounded concurrency. A replacement is created BEFORE the old profile is deleted, so a failed
- * create leaves the old (still installed, maybe still valid) profile in place; only if Apple refuses
- * the duplicate name is the old one deleted first, after every check has passed.
- */
-async function applyPlan(api, plan, o) {
-    const log = o.log ?? noLog;
-    const limit = o.concurrency ?? 8;
-    const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
-        const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform });
-        log.info(`Registered device ${d.name} (${d.udid}).`);
-        return device;
-    });
-    // By id: a device registered meanwhile by another job comes back as the one already listed.
-    const devices = [
-        ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
-    ];
-    const run = { api, plan, devices, o };
-    const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(run, d, true));
-    return { outcomes, registered };
-}
-async function carryOut(run, d, retry) {
-    const { api, plan, devices, o } = run;
-    const log = o.log ?? noLog;
-    const facts = plan.facts(d);
-    const notes = [];
-    const deleted = [];
-    const remove = async (old) => {
-        if (await api.deleteProfile(old.id))
-            deleted.push(old);
-        else
-            notes.push(`old profile ${old.uuid} was already gone`);
-    };
-    if (d.action === 'skip') {
-        log.warning(`${d.bundleId} has no ${d.profileType} profile and create-missing is false: none created.`);
-        return { decision: d, deleted, taken: 'skipped', notes };
-    }
-    if (d.action === 'keep') {
-        let profile = d.profile;
-        if (!profile.content) {
-            const fresh = await api.profile(profile.id);
-            if (!fresh)
-                return vanished(run, d, retry);
-            profile = { ...profile, content: fresh.content };
-        }
-        for (const stale of d.replaces)
-            await remove(stale);
-        return { decision: d, profile, deleted, taken: 'kept', notes };
-    }
-    const deviceIds = wantedDevices(d.profileType, devices, []).map((w) => w.id);
-    const create = () => api.createProfile({
-        name: d.name,
-        profileType: d.profileType,
-        bundleIdId: plan.state.bundles.get(d.bundleId).id,
-        certificateIds: facts.validCertificateIds,
-        deviceIds,
-        existingIds: d.replaces.map((p) => p.id)
-    });
-    let profile;
-    try {
-        profile = await create();
-    }
-    catch (e) {
-        if (!(d.action === 'replace' && nameTaken(e)))
-            throw e;
-        log.info(`Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`);
-        for (const old of d.replaces)
-            await remove(old);
-        profile = await create();
-    }
-    for (const old of d.replaces)
-        if (!deleted.includes(old))
-            await remove(old);
-    log.info(`${d.action === 'create' ? 'Created' : 'Replaced'} ${d.profileType} profile '${d.name}' for ${d.bundleId}: ${profile.uuid}.`);
-    return {
-        decision: d,
-        profile,
-        deleted,
-        taken: d.action === 'create' ? 'created' : 'replaced',
-        notes
-    };
-}
-/** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
-async function vanished(run, d, retry) {
-    const { api, plan, devices, o } = run;
-    if (!retry)
-        throw new Error(`The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`);
-    (o.log ?? noLog).info(`Profile '${d.name}' (${d.profile?.uuid}) vanished after it was listed (another job replaced it?); listing ${d.bundleId} again.`);
-    const [bundle] = await api.bundleIds([d.bundleId], [d.profileType]);
-    const profiles = bundle
-        ? (await api.profiles(bundle.profileIds)).filter((p) => p.profileType === d.profileType)
-        : [];
-    const facts = {
-        ...plan.facts(d),
-        profiles,
-        devices: wantedDevices(d.profileType, devices, [])
-    };
-    const again = decide(facts).find((x) => x.name === d.name) ?? decide(facts)[0];
-    const replan = {
-        ...plan,
-        state: {
-            ...plan.state,
-            bundles: bundle ? new Map([...plan.state.bundles, [d.bundleId, bundle]]) : plan.state.bundles
-        },
-        facts: () => facts
-    };
-    const outcome = await carryOut({ ...run, plan: replan }, again, false);
-    return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] };
-}
-/** The outcomes a dry run reports: what would be done. */
-function dryOutcomes(plan) {
-    return plan.decisions.map((d) => ({
-        decision: d,
-        profile: d.action === 'keep' ? d.profile : undefined,
-        deleted: [],
-        taken: d.action === 'keep' ? 'kept' : `would ${d.action}`,
-        notes: []
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/main.ts
@@ -35364,89 +35537,126 @@ function dryOutcomes(plan) {
 
 
 
+
+
+
+/** Warnings carry a title and are kept for the summary's status line. */
+const log = {
+    ...actionsLogger,
+    warning: (m) => {
+        runReport.warn(m);
+        core/* warning */.$e(m, { title: ACTION_NAME });
+    }
+};
 async function run() {
     return runAction('sync-profiles', async () => {
-        const settings = readSettings();
-        const devices = settings.devicesFile ? readDevicesFile(settings.devicesFile) : [];
-        const install = settings.install ? installFolders() : [];
-        const log = actionsLogger;
-        const pairs = settings.bundleIds.flatMap((bundleId) => settings.profileTypes.map((profileType) => ({ bundleId, profileType })));
-        const cache = settings.cache !== 'false' && !settings.dryRun ? await loadCacheService() : undefined;
-        const prefix = keyPrefix(settings.bundleIds, settings.profileTypes);
-        if (cache && settings.cache === 'restore') {
-            const hit = await group('Restore profiles from the Actions cache', () => restoreProfiles(cache, prefix, pairs, log));
-            if (hit) {
-                const paths = await writeProfiles(hit.profiles, settings.outputDir, install);
-                const profiles = hit.profiles.map(({ content: _content, ...p }) => ({
-                    ...p,
-                    path: paths.get(p.uuid) ?? ''
-                }));
-                setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }));
-                core/* info */.pq(`Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`);
-                await summarizeCached(hit.key, profiles).write();
-                return;
+        try {
+            await sync();
+        }
+        catch (error) {
+            if (!runReport.summaryWritten) {
+                await failureSummary(redact(failureMessage('sync-profiles', error)), runReport).write();
+                runReport.summaryWritten = true;
             }
+            throw error;
         }
-        const client = createClient(settings.connection, 'sync-profiles');
-        const api = new AscProvisioningApi(client);
-        const options = {
-            bundleIds: settings.bundleIds,
-            profileTypes: settings.profileTypes,
-            certificateIds: settings.certificateIds,
-            devices,
-            renewWithinDays: settings.renewWithinDays,
-            createMissing: settings.createMissing,
-            now: new Date(),
-            log
-        };
-        const plan = await group('Read bundle IDs, profiles, certificates and devices', async () => makePlan(await readState(api, options), options));
-        await group(`Plan${settings.dryRun ? ' (dry run)' : ''}`, async () => {
-            for (const d of plan.state.toRegister)
-                core/* info */.pq(`register ${d.name} (${d.udid}, devices-file line ${d.line})`);
-            for (const d of plan.decisions)
-                core/* info */.pq(planLine(d));
-        });
-        let outcomes;
-        let registered = [];
-        let paths = new Map();
-        if (settings.dryRun)
-            outcomes = dryOutcomes(plan);
-        else {
-            ;
-            ({ outcomes, registered } = await group('Register devices, create and replace profiles', () => applyPlan(api, plan, options)));
-            const files = outcomes.flatMap((o) => o.profile?.content ? [{ uuid: o.profile.uuid, content: o.profile.content }] : []);
-            const removed = outcomes.flatMap((o) => o.deleted.map((p) => p.uuid));
-            paths = await group('Write profiles', () => writeProfiles(files, settings.outputDir, install, removed));
-        }
-        const profiles = profileOutputs(outcomes, paths);
-        const counts = count(plan.decisions);
-        setOutputs(stepOutputs(profiles, counts));
-        // In restore mode an unavailable service was already reported; save mode reports it itself.
-        if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
-            const cached = outcomes.flatMap((o) => o.profile?.content
-                ? [
-                    {
-                        name: o.profile.name,
-                        uuid: o.profile.uuid,
-                        'bundle-id': o.decision.bundleId,
-                        'profile-type': o.decision.profileType,
-                        'expiration-date': o.profile.expirationDate,
-                        content: o.profile.content
-                    }
-                ]
-                : []);
-            await group('Save profiles to the Actions cache', () => saveProfiles(cache, prefix, cached, log));
-        }
-        await summarize(outcomes, {
-            dryRun: settings.dryRun,
-            registered,
-            wouldRegister: plan.state.toRegister,
-            outputDir: settings.outputDir,
-            installed: install,
-            requests: client.stats.requests,
-            source: 'App Store Connect API'
-        }).write();
     });
+}
+async function sync() {
+    const settings = readSettings();
+    const devices = settings.devicesFile ? readDevicesFile(settings.devicesFile) : [];
+    const install = settings.install ? installFolders() : [];
+    // Local outputs are checked before the first request, so a bad folder changes nothing.
+    if (!settings.dryRun) {
+        checkOutputDir(settings.outputDir, 'output-dir');
+        for (const dir of install)
+            checkOutputDir(dir, 'install');
+    }
+    const cache = settings.cache !== 'false' && !settings.dryRun ? await loadCacheService() : undefined;
+    const prefix = keyPrefix(settings.bundleIds, settings.profileTypes);
+    if (cache && settings.cache === 'restore' && (await fromCache(settings, install, cache, prefix)))
+        return;
+    const client = createClient(settings.connection, 'sync-profiles');
+    const api = new AscProvisioningApi(client);
+    const options = {
+        bundleIds: settings.bundleIds,
+        profileTypes: settings.profileTypes,
+        certificateIds: settings.certificateIds,
+        devices,
+        renewWithinDays: settings.renewWithinDays,
+        createMissing: settings.createMissing,
+        registerBundleIds: settings.registerBundleIds,
+        capabilities: settings.capabilities,
+        now: new Date(),
+        log
+    };
+    const plan = await group('Read bundle IDs, profiles, certificates and devices', async () => makePlan(await readState(api, options), options));
+    await group(`Plan${settings.dryRun ? ' (dry run)' : ''}`, async () => {
+        for (const line of planLines(plan))
+            core/* info */.pq(serverText(line, 1000));
+    });
+    let applied;
+    let paths = new Map();
+    if (settings.dryRun)
+        applied = { outcomes: dryOutcomes(plan), registered: [], bundlesRegistered: [] };
+    else {
+        applied = await group('Register, enable capabilities, create and replace profiles', () => applyPlan(api, plan, options));
+        const files = applied.outcomes.flatMap((o) => o.profile?.content ? [{ uuid: o.profile.uuid, content: o.profile.content }] : []);
+        const removed = applied.outcomes.flatMap((o) => o.deleted.map((p) => p.uuid));
+        paths = await group('Write profiles', () => writeProfiles(files, settings.outputDir, install, removed));
+        runReport.step(`wrote ${files.length} profile file(s) to ${settings.outputDir}`);
+    }
+    const { outcomes } = applied;
+    const profiles = profileOutputs(outcomes, paths);
+    const counts = count(plan.decisions);
+    setOutputs(stepOutputs(profiles, counts));
+    // In restore mode an unavailable service was already reported; save mode reports it itself.
+    if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
+        const cached = outcomes.flatMap((o) => o.profile?.content
+            ? [
+                {
+                    name: o.profile.name,
+                    uuid: o.profile.uuid,
+                    'bundle-id': o.decision.bundleId,
+                    'profile-type': o.decision.profileType,
+                    'expiration-date': o.profile.expirationDate,
+                    content: o.profile.content
+                }
+            ]
+            : []);
+        await group('Save profiles to the Actions cache', () => saveProfiles(cache, prefix, cached, log));
+    }
+    const facts = {
+        dryRun: settings.dryRun,
+        plan,
+        applied,
+        outputDir: settings.outputDir,
+        installed: install,
+        requests: client.stats.requests,
+        source: 'App Store Connect API'
+    };
+    await summarize(outcomes, facts, runReport).write();
+    runReport.summaryWritten = true;
+    core/* notice */.lm(noticeLine(outcomes, facts), { title: ACTION_NAME });
+}
+/** `cache: restore`: installs the cached profiles without any API request; false when none fit. */
+async function fromCache(settings, install, cache, prefix) {
+    const pairs = settings.bundleIds.flatMap((bundleId) => settings.profileTypes.map((profileType) => ({ bundleId, profileType })));
+    const hit = await group('Restore profiles from the Actions cache', () => restoreProfiles(cache, prefix, pairs, log));
+    if (!hit)
+        return false;
+    const paths = await writeProfiles(hit.profiles, settings.outputDir, install);
+    const profiles = hit.profiles.map(({ content: _content, ...p }) => ({
+        ...p,
+        path: paths.get(p.uuid) ?? ''
+    }));
+    setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }));
+    const line = `Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`;
+    core/* info */.pq(line);
+    await summarizeCached(hit.key, profiles, runReport).write();
+    runReport.summaryWritten = true;
+    core/* notice */.lm(line, { title: ACTION_NAME });
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/index.ts
