@@ -270,7 +270,7 @@ describe('sync-profiles, run as a runner runs it', () => {
     // The job summary: bundle ID, type, name, UUID, expiry, action and why.
     expect(run.summary).toContain('| Bundle ID | Type | Name | UUID | Expires | Action | Why |')
     expect(run.summary).toMatch(
-      /\| com\.example\.app \| IOS_APP_STORE \| Shipping Profile \| [0-9A-F-]{36} \| \d{4}-\d\d-\d\d \| replaced \| expires on .*within 30 days/
+      /\| com\.example\.app \| IOS_APP_STORE \| Shipping Profile \| [0-9A-F-]{36} \| \d{4}-\d\d-\d\d \d\d:\d\d UTC \| replaced \| expires on .*within 30 days/
     )
     expect(run.summary).toMatch(/\| com\.example\.invalid \|.*\| replaced \| INVALID/)
     expect(run.summary).toMatch(
@@ -322,7 +322,7 @@ describe('sync-profiles, run as a runner runs it', () => {
     expect(run.stdout).toMatch(/keep +com\.example\.healthy IOS_APP_STORE 'Healthy App Store'/)
     expect(existsSync(join(run.temp, 'provisioning-profiles'))).toBe(false)
     expect(existsSync(join(run.temp, 'home', 'Library'))).toBe(false)
-    expect(run.summary).toContain('dry run: nothing changed')
+    expect(run.summary).toContain('✅ Dry run, nothing changed: kept 1, would create 1, would replace 3.')
     expect(run.summary).toMatch(/\| com\.example\.app \|.*\| would replace \|/)
     expect(run.outputs['renewed-count']).toBe('3')
     expect(run.outputs['created-count']).toBe('1')

@@ -1,15 +1,18 @@
 import { ApiError } from '#shared/asc/errors.js'
 import { mapLimit } from '#shared/concurrency.js'
+import { runReport } from '#shared/report.js'
 import {
   decide,
   wantedDevices,
   type Decision,
+  type NewBundleId,
   type PairFacts,
   type Plan,
   type ProfileInfo,
   type SyncOptions
 } from './plan.js'
 import type { DeviceInfo, ProvisioningApi } from './provisioning-api.js'
+import { madeMeanwhile, settleRaces } from './races.js'
 import { noLog } from './state.js'
 
 /** What happened to one decision. */
@@ -47,9 +50,28 @@ export async function applyPlan(
   api: ProvisioningApi,
   plan: Plan,
   o: SyncOptions
-): Promise<{ outcomes: Outcome[]; registered: DeviceInfo[] }> {
+): Promise<Applied> {
   const log = o.log ?? noLog
   const limit = o.concurrency ?? 8
+  const bundlesRegistered = await mapLimit(plan.state.bundlesToRegister, limit, async (b) => {
+    const bundle = await api.registerBundleId(b)
+    plan.state.bundles.set(b.identifier, {
+      ...plan.state.bundles.get(b.identifier)!,
+      id: bundle.id
+    })
+    log.info(`Registered bundle ID ${b.identifier} ('${b.name}', ${b.platform}).`)
+    runReport.step(`registered bundle ID ${b.identifier}`)
+    return b
+  })
+  const enabled = [...plan.state.capabilityChanges].flatMap(([identifier, types]) =>
+    types.map((type) => ({ identifier, type }))
+  )
+  await mapLimit(enabled, limit, async ({ identifier, type }) => {
+    await api.enableCapability(plan.state.bundles.get(identifier)!.id, type)
+    log.info(`Enabled ${type} on ${identifier}.`)
+  })
+  for (const [identifier, types] of plan.state.capabilityChanges)
+    runReport.step(`enabled ${types.join(', ')} on ${identifier}`)
   const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
     const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform })
     log.info(`Registered device ${d.name} (${d.udid}).`)
@@ -59,9 +81,23 @@ export async function applyPlan(
   const devices = [
     ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
   ]
+  if (registered.length) runReport.step(`registered ${registered.length} device(s)`)
   const run: Run = { api, plan, devices, o }
-  const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(run, d, true))
-  return { outcomes, registered }
+  const outcomes = await mapLimit(plan.decisions, limit, async (d) => {
+    const outcome = await carryOut(run, d, true)
+    if (outcome.taken === 'created' || outcome.taken === 'replaced')
+      runReport.step(`${outcome.taken} '${d.name}' (${d.profileType}, ${d.bundleId})`)
+    return outcome
+  })
+  await settleRaces(api, plan, outcomes, log)
+  return { outcomes, registered, bundlesRegistered }
+}
+
+/** What a run changed: per decision, and the devices and bundle IDs it registered. */
+export interface Applied {
+  outcomes: Outcome[]
+  registered: DeviceInfo[]
+  bundlesRegistered: NewBundleId[]
 }
 
 /** What carrying out one decision needs: the port, the plan, the devices now registered. */
@@ -112,12 +148,27 @@ async function carryOut(run: Run, d: Decision, retry: boolean): Promise<Outcome>
   try {
     profile = await create()
   } catch (e) {
-    if (!(d.action === 'replace' && nameTaken(e))) throw e
-    log.info(
-      `Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`
-    )
-    for (const old of d.replaces) await remove(old)
-    profile = await create()
+    if (!nameTaken(e)) throw e
+    // Another run may have made it meanwhile: read before anything else.
+    const made = await madeMeanwhile(api, plan, d)
+    if (made) {
+      notes.push('made meanwhile by another run')
+      profile = made
+    } else {
+      if (d.action !== 'replace') throw e
+      log.info(
+        `Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`
+      )
+      for (const old of d.replaces) await remove(old)
+      try {
+        profile = await create()
+      } catch (again) {
+        const other = nameTaken(again) ? await madeMeanwhile(api, plan, d) : undefined
+        if (!other) throw again
+        notes.push('made meanwhile by another run')
+        profile = other
+      }
+    }
   }
   for (const old of d.replaces) if (!deleted.includes(old)) await remove(old)
   log.info(

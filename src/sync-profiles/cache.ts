@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { parseAppleDate } from '#shared/dates.js'
 import { errorMessage } from '#shared/errors.js'
 import type { Logger } from '#shared/log.js'
+import { PROFILE_UUID, profilePath } from './files.js'
 import type { ProfileType } from './profile-types.js'
 
 /** The part of @actions/cache used here (a fake in unit tests). */
@@ -97,9 +99,7 @@ export async function saveProfiles(
       profiles: profiles.map(({ content: _content, ...rest }) => rest)
     }
     await Promise.all(
-      profiles.map((p) =>
-        writeFile(join(dir, `${p.uuid}.mobileprovision`), Buffer.from(p.content, 'base64'))
-      )
+      profiles.map((p) => writeFile(profilePath(dir, p.uuid), Buffer.from(p.content, 'base64')))
     )
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
     const id = await service.saveCache([CACHE_DIR], key, {}, true)
@@ -146,7 +146,9 @@ export async function restoreProfiles(
     const files = new Set(await readdir(dir))
     const usable = manifest.profiles.filter(
       (p) =>
-        Date.parse(p['expiration-date']) > now.getTime() && files.has(`${p.uuid}.mobileprovision`)
+        (parseAppleDate(p['expiration-date']) ?? 0) > now.getTime() &&
+        PROFILE_UUID.test(p.uuid) &&
+        files.has(`${p.uuid}.mobileprovision`)
     )
     const uncovered = pairs.filter(
       (pair) =>
@@ -163,7 +165,7 @@ export async function restoreProfiles(
     const profiles = await Promise.all(
       usable.map(async (p) => ({
         ...p,
-        content: (await readFile(join(dir, `${p.uuid}.mobileprovision`))).toString('base64')
+        content: (await readFile(profilePath(dir, p.uuid))).toString('base64')
       }))
     )
     return { key, profiles }

@@ -1,7 +1,14 @@
+import { formatDate, parseAppleDate } from '#shared/dates.js'
 import { ConfigurationError } from '#shared/errors.js'
 import type { Logger } from '#shared/log.js'
 import type { DeviceEntry } from './devices-file.js'
-import { PROFILE_KINDS, defaultProfileName, type ProfileType } from './profile-types.js'
+import type { CapabilityType } from './capabilities.js'
+import {
+  PROFILE_KINDS,
+  defaultProfileName,
+  type DevicePlatform,
+  type ProfileType
+} from './profile-types.js'
 import type { BundleIdInfo, CertificateInfo, DeviceInfo } from './provisioning-api.js'
 
 /** A profile as the plan sees it. */
@@ -39,6 +46,8 @@ export interface PairFacts {
   now: Date
   renewWithinDays: number
   createMissing: boolean
+  /** Capability types this run enables on the bundle ID: Apple turns its profiles INVALID. */
+  capabilitiesAdded?: CapabilityType[]
 }
 
 export type Action = 'keep' | 'create' | 'replace' | 'skip'
@@ -59,8 +68,8 @@ export interface Decision {
 
 const DAY = 86_400_000
 
-function day(iso: string): string {
-  return iso.slice(0, 10)
+function day(date: string): string {
+  return formatDate(date)
 }
 
 /** What is wrong with a profile, in words; empty when it can be kept. */
@@ -68,9 +77,13 @@ export function problems(p: ProfileInfo, facts: PairFacts): string[] {
   const out: string[] = []
   const kind = PROFILE_KINDS[facts.profileType]
   if (p.state !== 'ACTIVE') out.push(`${p.state || 'unknown state'}`)
-  const expires = Date.parse(p.expirationDate)
-  if (Number.isNaN(expires) || expires <= facts.now.getTime())
-    out.push(`expired${Number.isNaN(expires) ? '' : ` on ${day(p.expirationDate)}`}`)
+  if (facts.capabilitiesAdded?.length)
+    out.push(
+      `enabling ${facts.capabilitiesAdded.join(', ')} turns it INVALID (Apple invalidates a bundle ID's profiles when its capabilities change)`
+    )
+  const expires = parseAppleDate(p.expirationDate)
+  if (expires === undefined || expires <= facts.now.getTime())
+    out.push(`expired${expires === undefined ? '' : ` on ${day(p.expirationDate)}`}`)
   else if (expires <= facts.now.getTime() + facts.renewWithinDays * DAY)
     out.push(`expires on ${day(p.expirationDate)}, within ${facts.renewWithinDays} days`)
   const valid = new Set(facts.validCertificateIds)
@@ -93,7 +106,7 @@ export function problems(p: ProfileInfo, facts: PairFacts): string[] {
 /** Latest expiry first, then ACTIVE before INVALID. */
 function better(a: ProfileInfo, b: ProfileInfo): number {
   return (
-    Date.parse(b.expirationDate || '0') - Date.parse(a.expirationDate || '0') ||
+    (parseAppleDate(b.expirationDate) ?? 0) - (parseAppleDate(a.expirationDate) ?? 0) ||
     a.id.localeCompare(b.id)
   )
 }
@@ -204,6 +217,10 @@ export interface SyncOptions {
   renewWithinDays: number
   createMissing: boolean
   now: Date
+  /** `register-bundle-ids`: register a listed bundle ID that does not exist. */
+  registerBundleIds?: boolean
+  /** `capabilities`: enabled on every listed bundle ID where they are not. */
+  capabilities?: CapabilityType[]
   /** Writes in flight at once. */
   concurrency?: number
   log?: Logger
@@ -217,6 +234,17 @@ export interface State {
   devices: DeviceInfo[]
   /** Devices of the file that are not registered yet. */
   toRegister: DeviceEntry[]
+  /** Listed bundle IDs that do not exist and are registered (register-bundle-ids). */
+  bundlesToRegister: NewBundleId[]
+  /** Capability types to enable, by bundle identifier (only those not enabled yet). */
+  capabilityChanges: Map<string, CapabilityType[]>
+}
+
+/** A bundle ID to register. */
+export interface NewBundleId {
+  identifier: string
+  name: string
+  platform: DevicePlatform
 }
 
 export interface Plan {
@@ -226,8 +254,8 @@ export interface Plan {
 }
 
 export function validCertificate(c: CertificateInfo, now: Date): boolean {
-  const t = Date.parse(c.expirationDate)
-  return !Number.isNaN(t) && t > now.getTime()
+  const t = parseAppleDate(c.expirationDate)
+  return t !== undefined && t > now.getTime()
 }
 
 /** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
@@ -270,7 +298,8 @@ export function makePlan(state: State, o: SyncOptions): Plan {
         devices: wantedDevices(type, state.devices, state.toRegister),
         now: o.now,
         renewWithinDays: o.renewWithinDays,
-        createMissing: o.createMissing
+        createMissing: o.createMissing,
+        capabilitiesAdded: state.capabilityChanges?.get(bundleId)
       }
       factsByPair.set(key, f)
     }

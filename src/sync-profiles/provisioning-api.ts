@@ -1,7 +1,18 @@
 import type { AscClient } from '#shared/asc/client.js'
 import { ApiError } from '#shared/asc/errors.js'
-import { indexIncluded, relatedIds, type Document, type Resource } from '#shared/asc/types.js'
+import { relatedIds, type Document, type Resource } from '#shared/asc/types.js'
 import type { components } from '#shared/asc/generated/openapi-types.js'
+import {
+  INCLUDE_LIMIT,
+  chunks,
+  enableCapability,
+  linkage,
+  readBundleIds,
+  registerBundleId,
+  truncated,
+  type BundleIdInfo
+} from './bundle-ids-api.js'
+import type { CapabilityType } from './capabilities.js'
 import type { ProfileInfo } from './plan.js'
 import type { CertificateType, DeviceClass, DevicePlatform, ProfileType } from './profile-types.js'
 
@@ -10,12 +21,7 @@ type CertificateAttributes = NonNullable<components['schemas']['Certificate']['a
 type DeviceAttributes = NonNullable<components['schemas']['Device']['attributes']>
 type BundleIdAttributes = NonNullable<components['schemas']['BundleId']['attributes']>
 
-export interface BundleIdInfo {
-  id: string
-  identifier: string
-  /** Ids of the bundle ID's profiles of the requested types. */
-  profileIds: string[]
-}
+export type { BundleIdInfo }
 
 export interface CertificateInfo {
   id: string
@@ -43,10 +49,33 @@ export interface NewProfile {
   existingIds?: string[]
 }
 
+/** A profile found by name, with the id of its bundle ID. */
+export interface NamedProfile extends ProfileInfo {
+  bundleIdId: string
+  createdDate: string
+}
+
 /** The narrow port between the sync and App Store Connect; tests use a fake of it. */
 export interface ProvisioningApi {
-  /** Bundle IDs whose identifier is one of `identifiers` (exactly), with their profiles' ids. */
-  bundleIds(identifiers: string[], types: ProfileType[]): Promise<BundleIdInfo[]>
+  /**
+   * Bundle IDs whose identifier is one of `identifiers` (exactly), with their profiles' ids (and,
+   * with `withCapabilities`, their enabled capability types).
+   */
+  bundleIds(
+    identifiers: string[],
+    types: ProfileType[],
+    withCapabilities?: boolean
+  ): Promise<BundleIdInfo[]>
+  /** Registers a bundle ID (one registered meanwhile is found instead). */
+  registerBundleId(b: {
+    identifier: string
+    name: string
+    platform: DevicePlatform
+  }): Promise<BundleIdInfo>
+  /** Enables a capability on a bundle ID (one enabled meanwhile is fine). */
+  enableCapability(bundleIdId: string, capabilityType: CapabilityType): Promise<void>
+  /** Profiles of these exact names and types, with their bundle ID (to look again after creating). */
+  profilesNamed(names: string[], types: ProfileType[]): Promise<NamedProfile[]>
   /** Every identifier the key can see, for "did you mean" lists. */
   allIdentifiers(): Promise<string[]>
   /** Profiles by id, with their certificates, devices and content. */
@@ -67,11 +96,6 @@ export interface ProvisioningApi {
   profile(id: string): Promise<ProfileInfo | undefined>
 }
 
-/** `limit[...]` of included relationships: Apple's maximum for profiles' certificates and devices. */
-const INCLUDE_LIMIT = 50
-/** Ids per `filter[...]` request, so URLs stay short. */
-const CHUNK = 100
-
 const PROFILE_FIELDS = [
   'name',
   'profileType',
@@ -82,12 +106,6 @@ const PROFILE_FIELDS = [
   'certificates',
   'devices'
 ]
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
 
 function toProfile(r: Resource<ProfileAttributes>): ProfileInfo {
   const a = r.attributes ?? ({} as ProfileAttributes)
@@ -116,55 +134,48 @@ function toDevice(r: Resource<DeviceAttributes>): DeviceInfo {
   }
 }
 
-/** Whether an included to-many linkage may have been cut at `limit[...]`. */
-function truncated(r: Resource, rel: string): boolean {
-  const relationship = r.relationships?.[rel]
-  const total = relationship?.meta?.paging?.total
-  const n = relatedIds(r, rel).length
-  return total !== undefined ? total > n : n >= INCLUDE_LIMIT
-}
-
 /** The App Store Connect implementation: every read a filtered list with `include`, never N+1. */
 export class AscProvisioningApi implements ProvisioningApi {
   constructor(private readonly client: AscClient) {}
 
-  async bundleIds(identifiers: string[], types: ProfileType[]): Promise<BundleIdInfo[]> {
-    const wanted = new Set(identifiers)
-    const out: BundleIdInfo[] = []
-    for (const group of chunks(identifiers)) {
-      const { data, included } = await this.client.all<Resource<BundleIdAttributes>>(
-        '/v1/bundleIds',
-        {
-          'filter[identifier]': group,
-          'fields[bundleIds]': ['identifier', 'profiles'],
-          include: ['profiles'],
-          'fields[profiles]': ['profileType'],
-          'limit[profiles]': INCLUDE_LIMIT
-        }
-      )
-      const index = indexIncluded(included)
-      for (const b of data) {
-        const identifier = b.attributes?.identifier ?? ''
-        // Apple's filter matches loosely (com.example.app finds com.example.app.widget): compare exactly.
-        if (!wanted.has(identifier)) continue
-        let ids = relatedIds(b, 'profiles')
-        if (truncated(b, 'profiles')) {
-          ids = []
-          for await (const page of this.client.pages(
-            `/v1/bundleIds/${b.id}/relationships/profiles`
-          ))
-            ids.push(...page.data.map((l) => l.id))
-          // The linkage carries no type: the profiles listing filters by type afterwards.
-          out.push({ id: b.id, identifier, profileIds: ids })
-          continue
-        }
-        const typed = ids.filter((id) => {
-          const type = (index.get(`profiles/${id}`)?.attributes as ProfileAttributes | undefined)
-            ?.profileType
-          return type === undefined || types.includes(type as ProfileType)
-        })
-        out.push({ id: b.id, identifier, profileIds: typed })
-      }
+  bundleIds(
+    identifiers: string[],
+    types: ProfileType[],
+    withCapabilities = false
+  ): Promise<BundleIdInfo[]> {
+    return readBundleIds(this.client, identifiers, types, withCapabilities)
+  }
+
+  registerBundleId(b: {
+    identifier: string
+    name: string
+    platform: DevicePlatform
+  }): Promise<BundleIdInfo> {
+    return registerBundleId(this.client, b)
+  }
+
+  enableCapability(bundleIdId: string, capabilityType: CapabilityType): Promise<void> {
+    return enableCapability(this.client, bundleIdId, capabilityType)
+  }
+
+  async profilesNamed(names: string[], types: ProfileType[]): Promise<NamedProfile[]> {
+    const wanted = new Set(names)
+    const out: NamedProfile[] = []
+    for (const group of chunks([...wanted])) {
+      const { data } = await this.client.all<Resource<ProfileAttributes>>('/v1/profiles', {
+        'filter[name]': group,
+        'filter[profileType]': types,
+        'fields[profiles]': [...PROFILE_FIELDS, 'createdDate', 'bundleId'],
+        include: ['bundleId'],
+        'fields[bundleIds]': ['identifier']
+      })
+      for (const r of data)
+        if (wanted.has(r.attributes?.name ?? ''))
+          out.push({
+            ...toProfile(r),
+            bundleIdId: relatedIds(r, 'bundleId')[0] ?? '',
+            createdDate: r.attributes?.createdDate ?? ''
+          })
     }
     return out
   }
@@ -192,20 +203,17 @@ export class AscProvisioningApi implements ProvisioningApi {
       for (const r of data) {
         const p = toProfile(r)
         // A profile with more devices or certificates than an include returns: read the full linkage.
-        if (truncated(r, 'devices')) p.deviceIds = await this.linkage(r.id, 'devices')
+        if (truncated(r, 'devices'))
+          p.deviceIds = await linkage(this.client, `/v1/profiles/${r.id}/relationships/devices`)
         if (truncated(r, 'certificates'))
-          p.certificateIds = await this.linkage(r.id, 'certificates')
+          p.certificateIds = await linkage(
+            this.client,
+            `/v1/profiles/${r.id}/relationships/certificates`
+          )
         out.push(p)
       }
     }
     return out
-  }
-
-  private async linkage(profileId: string, rel: 'devices' | 'certificates'): Promise<string[]> {
-    const ids: string[] = []
-    for await (const page of this.client.pages(`/v1/profiles/${profileId}/relationships/${rel}`))
-      ids.push(...page.data.map((l) => l.id))
-    return ids
   }
 
   async certificates(by: { types: CertificateType[]; ids?: string[] }): Promise<CertificateInfo[]> {

@@ -4,6 +4,7 @@ import { nearest } from '#shared/asc/apps.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 import { ConfigurationError } from '#shared/errors.js'
 import { Inputs } from '#shared/inputs.js'
+import { readCapabilities, type CapabilityType } from './capabilities.js'
 import { PROFILE_TYPES, type ProfileType } from './profile-types.js'
 
 /** How the Actions cache is used (an addition to the contract). */
@@ -35,6 +36,10 @@ export interface SyncProfilesSettings {
    * cached without any API request, and syncs through the API when there is nothing usable.
    */
   cache: CacheMode
+  /** `register-bundle-ids`: register a listed bundle ID that does not exist yet. */
+  registerBundleIds: boolean
+  /** `capabilities`: capability types enabled on every listed bundle ID (never disabled). */
+  capabilities: CapabilityType[]
 }
 
 function isMacOS(env: NodeJS.ProcessEnv): boolean {
@@ -56,6 +61,8 @@ export function readSettings(
   const installText = inputs.enumeration('install', ['auto', 'true', 'false'] as const, 'auto')!
   const dryRun = inputs.boolean('dry-run', false)
   const cache = inputs.enumeration('cache', ['false', 'save', 'restore'] as const, 'false')!
+  const registerBundleIds = inputs.boolean('register-bundle-ids', false)
+  const capabilities = readCapabilities(inputs.list('capabilities'))
 
   if (!connection.credentials.issuerId)
     throw new ConfigurationError(
@@ -109,6 +116,8 @@ export function readSettings(
     outputDir,
     install,
     dryRun,
-    cache
+    cache,
+    registerBundleIds,
+    capabilities
   }
 }

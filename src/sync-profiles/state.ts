@@ -2,7 +2,8 @@ import { nearest } from '#shared/asc/apps.js'
 import { ConfigurationError } from '#shared/errors.js'
 import type { Logger } from '#shared/log.js'
 import type { DeviceEntry } from './devices-file.js'
-import type { State, SyncOptions } from './plan.js'
+import { bundleName, bundlePlatform, type CapabilityType } from './capabilities.js'
+import type { NewBundleId, State, SyncOptions } from './plan.js'
 import { PROFILE_KINDS, certificateTypesFor, devicePlatformsFor } from './profile-types.js'
 import type { DeviceInfo, ProvisioningApi } from './provisioning-api.js'
 
@@ -17,7 +18,7 @@ export async function readState(api: ProvisioningApi, o: SyncOptions): Promise<S
   const log = o.log ?? noLog
   const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0
   const [bundleList, certificates, devices] = await Promise.all([
-    api.bundleIds(o.bundleIds, o.profileTypes),
+    api.bundleIds(o.bundleIds, o.profileTypes, (o.capabilities ?? []).length > 0),
     api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
     needsDevices
       ? o.devices.length
@@ -27,7 +28,18 @@ export async function readState(api: ProvisioningApi, o: SyncOptions): Promise<S
   ])
   const bundles = new Map(bundleList.map((b) => [b.identifier, b]))
   const missing = o.bundleIds.filter((b) => !bundles.has(b))
-  if (missing.length) {
+  const bundlesToRegister: NewBundleId[] = []
+  if (missing.length && o.registerBundleIds) {
+    for (const identifier of missing) {
+      bundlesToRegister.push({
+        identifier,
+        name: bundleName(identifier),
+        platform: bundlePlatform(o.profileTypes)
+      })
+      // Not registered yet: no id, no profiles, no capabilities (the executor fills the id in).
+      bundles.set(identifier, { id: '', identifier, profileIds: [], capabilities: [] })
+    }
+  } else if (missing.length) {
     const all = await api.allIdentifiers()
     throw new ConfigurationError(
       missing
@@ -36,7 +48,7 @@ export async function readState(api: ProvisioningApi, o: SyncOptions): Promise<S
           return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`
         })
         .join('; ') +
-        '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers.',
+        '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers, or set register-bundle-ids: true to register it here.',
       'bundle-ids'
     )
   }
@@ -61,5 +73,18 @@ export async function readState(api: ProvisioningApi, o: SyncOptions): Promise<S
         `Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`
       )
   }
-  return { bundles, profiles, certificates, devices, toRegister }
+  const capabilityChanges = new Map<string, CapabilityType[]>()
+  for (const [identifier, b] of bundles) {
+    const add = (o.capabilities ?? []).filter((c) => !(b.capabilities ?? []).includes(c))
+    if (add.length) capabilityChanges.set(identifier, add)
+  }
+  return {
+    bundles,
+    profiles,
+    certificates,
+    devices,
+    toRegister,
+    bundlesToRegister,
+    capabilityChanges
+  }
 }

@@ -7,9 +7,11 @@ import type {
   BundleIdInfo,
   CertificateInfo,
   DeviceInfo,
+  NamedProfile,
   NewProfile,
   ProvisioningApi
 } from '../../../src/sync-profiles/provisioning-api.js'
+import type { CapabilityType } from '../../../src/sync-profiles/capabilities.js'
 import { applyPlan } from '../../../src/sync-profiles/apply.js'
 import { makePlan, wantedDevices, type SyncOptions } from '../../../src/sync-profiles/plan.js'
 import { readState } from '../../../src/sync-profiles/state.js'
@@ -115,6 +117,7 @@ class FakeApi implements ProvisioningApi {
       content: Buffer.from(`profile ${id}`).toString('base64')
     }
     this.store.set(id, created)
+    this.created.set(id, new Date(NOW.getTime() + this.n * 1000).toISOString())
     this.bundles.find((b) => b.id === p.bundleIdId)!.profileIds.push(id)
     return created
   }
@@ -127,6 +130,41 @@ class FakeApi implements ProvisioningApi {
     this.beforeProfileRead?.(id)
     return this.store.get(id)
   }
+  async registerBundleId(b: { identifier: string; name: string; platform: string }) {
+    this.calls.push(`registerBundleId ${b.identifier} ${b.name} ${b.platform}`)
+    const bundle: BundleIdInfo = {
+      id: `B-${b.identifier}`,
+      identifier: b.identifier,
+      profileIds: [],
+      capabilities: []
+    }
+    this.bundles.push(bundle)
+    return bundle
+  }
+  async enableCapability(bundleIdId: string, type: CapabilityType) {
+    this.calls.push(`enableCapability ${bundleIdId} ${type}`)
+    const bundle = this.bundles.find((b) => b.id === bundleIdId)!
+    bundle.capabilities = [...(bundle.capabilities ?? []), type]
+    for (const id of bundle.profileIds) {
+      const p = this.store.get(id)
+      if (p) p.state = 'INVALID'
+    }
+  }
+  /** Runs before profilesNamed answers: lets a test add "another run's" profile. */
+  beforeLookAgain?: () => void
+  async profilesNamed(names: string[], types: ProfileType[]): Promise<NamedProfile[]> {
+    this.calls.push(`profilesNamed ${names.join(',')}`)
+    this.beforeLookAgain?.()
+    return [...this.store.values()]
+      .filter((p) => names.includes(p.name) && types.includes(p.profileType))
+      .map((p) => ({
+        ...p,
+        bundleIdId: this.bundles.find((b) => b.profileIds.includes(p.id))?.id ?? '',
+        createdDate: this.created.get(p.id) ?? '2000-01-01T00:00:00.000+0000'
+      }))
+  }
+  /** Creation dates of profiles made here (older seeded ones count as made in 2000). */
+  created = new Map<string, string>()
 }
 
 function options(over: Partial<SyncOptions> = {}): SyncOptions {
@@ -304,5 +342,101 @@ describe('sync (against a fake of the provisioning port)', () => {
     expect(ids('TVOS_APP_ADHOC')).toEqual(['tv'])
     expect(ids('MAC_APP_DEVELOPMENT')).toEqual(['mac'])
     expect(ids('IOS_APP_STORE')).toEqual([])
+  })
+})
+
+describe('bundle IDs, capabilities and races', () => {
+  it('registers a missing bundle ID, enables the capabilities, then creates its profile', async () => {
+    const api = new FakeApi()
+    const o = options({
+      bundleIds: ['com.example.new-one'],
+      registerBundleIds: true,
+      capabilities: ['PUSH_NOTIFICATIONS']
+    })
+    const { outcomes, bundlesRegistered } = await sync(api, o)
+    expect(api.calls.filter((c) => !/^(bundleIds|certificates|profiles )/.test(c))).toEqual([
+      'registerBundleId com.example.new-one com example new one IOS',
+      'enableCapability B-com.example.new-one PUSH_NOTIFICATIONS',
+      'createProfile com.example.new-one App Store',
+      'profilesNamed com.example.new-one App Store'
+    ])
+    expect(bundlesRegistered).toEqual([
+      { identifier: 'com.example.new-one', name: 'com example new one', platform: 'IOS' }
+    ])
+    expect(outcomes[0]).toMatchObject({ taken: 'created' })
+  })
+
+  it('refuses a missing bundle ID without register-bundle-ids, pointing to it', async () => {
+    const api = new FakeApi()
+    await expect(sync(api, options({ bundleIds: ['com.example.nope'] }))).rejects.toThrow(
+      /register-bundle-ids: true/
+    )
+  })
+
+  it('replaces, keeping the name, a valid profile whose bundle ID gains a capability', async () => {
+    const api = new FakeApi()
+    api.bundles[0].capabilities = ['APP_GROUPS']
+    api.add({ id: 'OK', expirationDate: inDays(200) })
+    const o = options({ capabilities: ['APP_GROUPS', 'ICLOUD'] })
+    const { outcomes } = await sync(api, o)
+    expect(api.calls.filter((c) => /^(enable|create|delete)/.test(c))).toEqual([
+      'enableCapability B1 ICLOUD',
+      'createProfile Shipping',
+      'deleteProfile OK'
+    ])
+    expect(outcomes[0]).toMatchObject({ taken: 'replaced', profile: { name: 'Shipping' } })
+    expect(outcomes[0].decision.reasons.join()).toMatch(/enabling ICLOUD turns it INVALID/)
+  })
+
+  it('enables nothing already enabled, and reads no capability when none is asked', async () => {
+    const api = new FakeApi()
+    api.bundles[0].capabilities = ['ICLOUD']
+    api.add({ id: 'OK', expirationDate: inDays(200) })
+    await sync(api, options({ capabilities: ['ICLOUD'] }))
+    expect(api.calls.filter((c) => /^(enable|create|delete|profilesNamed)/.test(c))).toEqual([])
+  })
+
+  it('gives up its own profile when another run made an older one of the name meanwhile', async () => {
+    const api = new FakeApi()
+    api.add({ id: 'OLD', expirationDate: inDays(2) })
+    api.beforeLookAgain = () => {
+      // The other run's profile, created before ours.
+      api.add({ id: 'OTHER', name: 'Shipping', expirationDate: inDays(365) })
+      api.created.set('OTHER', new Date(NOW.getTime() - 1000).toISOString())
+      api.beforeLookAgain = undefined
+    }
+    const { outcomes } = await sync(api)
+    expect(api.calls.filter((c) => /^(create|delete)/.test(c))).toEqual([
+      'createProfile Shipping',
+      'deleteProfile OLD',
+      'deleteProfile NEW1'
+    ])
+    expect(outcomes[0].profile?.id).toBe('OTHER')
+    expect(outcomes[0].notes).toContain(
+      'another run made the same profile at the same time; kept the older one'
+    )
+  })
+
+  it('keeps its own profile when it is the older one (the other run removes its own)', async () => {
+    const api = new FakeApi()
+    api.add({ id: 'OLD', expirationDate: inDays(2) })
+    api.beforeLookAgain = () => {
+      api.add({ id: 'LATER', name: 'Shipping', expirationDate: inDays(365) })
+      api.created.set('LATER', inDays(1))
+    }
+    const { outcomes } = await sync(api)
+    expect(api.calls.filter((c) => c.startsWith('delete'))).toEqual(['deleteProfile OLD'])
+    expect(outcomes[0].profile?.id).toBe('NEW1')
+  })
+
+  it('reads +0000 offsets: a profile expiring in 10 days is renewed, one in 200 kept', async () => {
+    const api = new FakeApi()
+    const colonless = (days: number) => inDays(days).replace(/Z$/, '+0000')
+    api.add({ id: 'SOON', expirationDate: colonless(10) })
+    const { outcomes } = await sync(api)
+    expect(outcomes[0].taken).toBe('replaced')
+    const again = new FakeApi()
+    again.add({ id: 'LATER', expirationDate: colonless(200) })
+    expect((await sync(again)).outcomes[0].taken).toBe('kept')
   })
 })

@@ -107,8 +107,8 @@ describe('Actions cache hand-off', () => {
   it('saves once per set of profiles and restores them byte for byte, leaving no folder behind', async () => {
     const cache = new MemoryCache()
     const profiles = [
-      cached('U1', 'com.example.a', '2026-01-01T00:00:00Z'),
-      cached('U2', 'com.example.b', '2026-01-01T00:00:00Z')
+      cached('11111111-1111-4111-A111-111111111111', 'com.example.a', '2026-01-01T00:00:00Z'),
+      cached('22222222-2222-4222-A222-222222222222', 'com.example.b', '2026-01-01T00:00:00Z')
     ]
     await inTemp(async () => {
       expect(await saveProfiles(cache, prefix, profiles, log, NOW)).toBe(cacheKey(prefix, profiles))
@@ -118,8 +118,8 @@ describe('Actions cache hand-off', () => {
       expect(
         hit?.profiles.map((p) => [p.uuid, Buffer.from(p.content, 'base64').toString()])
       ).toEqual([
-        ['U1', 'bytes of U1'],
-        ['U2', 'bytes of U2']
+        ['11111111-1111-4111-A111-111111111111', 'bytes of 11111111-1111-4111-A111-111111111111'],
+        ['22222222-2222-4222-A222-222222222222', 'bytes of 22222222-2222-4222-A222-222222222222']
       ])
       expect(existsSync(CACHE_DIR)).toBe(false)
     })
@@ -132,8 +132,8 @@ describe('Actions cache hand-off', () => {
         cache,
         prefix,
         [
-          cached('U1', 'com.example.a', '2026-01-01T00:00:00Z'),
-          cached('U2', 'com.example.b', '2025-05-01T00:00:00Z')
+          cached('11111111-1111-4111-A111-111111111111', 'com.example.a', '2026-01-01T00:00:00Z'),
+          cached('22222222-2222-4222-A222-222222222222', 'com.example.b', '2025-05-01T00:00:00Z')
         ],
         log,
         NOW
@@ -157,6 +157,9 @@ describe('Actions cache hand-off', () => {
   })
 })
 
+const OLD = '0000AAAA-0000-4000-A000-00000000AAAA'
+const NEW = '0000BBBB-0000-4000-A000-00000000BBBB'
+
 describe('writing profiles', () => {
   it('writes <UUID>.mobileprovision into the output and install folders and removes replaced ones', async () => {
     const root = mkdtempSync(join(tmpdir(), 'profiles-'))
@@ -166,22 +169,22 @@ describe('writing profiles', () => {
       join(root, 'home/Library/Developer/Xcode/UserData/Provisioning Profiles')
     ])
     await writeProfiles(
-      [{ uuid: 'OLD', content: Buffer.from('old').toString('base64') }],
+      [{ uuid: OLD, content: Buffer.from('old').toString('base64') }],
       join(root, 'out'),
       install
     )
     const paths = await writeProfiles(
-      [{ uuid: 'NEW', content: Buffer.from([0x30, 0x84, 0xff]).toString('base64') }],
+      [{ uuid: NEW, content: Buffer.from([0x30, 0x84, 0xff]).toString('base64') }],
       join(root, 'out'),
       install,
-      ['OLD']
+      [OLD]
     )
-    expect(paths.get('NEW')).toBe(join(root, 'out', 'NEW.mobileprovision'))
+    expect(paths.get(NEW)).toBe(join(root, 'out', `${NEW}.mobileprovision`))
     for (const dir of install) {
-      expect(readFileSync(join(dir, 'NEW.mobileprovision'))).toEqual(
+      expect(readFileSync(join(dir, `${NEW}.mobileprovision`))).toEqual(
         Buffer.from([0x30, 0x84, 0xff])
       )
-      expect(existsSync(join(dir, 'OLD.mobileprovision'))).toBe(false)
+      expect(existsSync(join(dir, `${OLD}.mobileprovision`))).toBe(false)
     }
   })
 })

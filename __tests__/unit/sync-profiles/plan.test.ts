@@ -78,7 +78,7 @@ describe('decide (one bundle ID × profile type)', () => {
       'one expiring within renew-within-days is replaced',
       facts({ profiles: [profile({ expirationDate: inDays(10) })] }),
       'replace',
-      'expires on 2025-06-11, within 30 days'
+      'expires on 2025-06-11 00:00 UTC, within 30 days'
     ],
     [
       'one expiring after renew-within-days is kept',
@@ -175,7 +175,7 @@ describe('decide (one bundle ID × profile type)', () => {
     const p = profile({ state: 'INVALID', expirationDate: inDays(-2), certificateIds: [] })
     expect(problems(p, facts())).toEqual([
       'INVALID',
-      'expired on 2025-05-30',
+      'expired on 2025-05-30 00:00 UTC',
       'holds no valid Apple Distribution (or iOS Distribution) certificate'
     ])
   })

@@ -8,6 +8,7 @@ import { buildsDomain } from './builds.js'
 import { testflightDomain } from './testflight.js'
 import { buildUploadsDomain } from './build-uploads.js'
 import { provisioningDomain } from './provisioning.js'
+import { bundleIdsDomain } from './bundle-ids.js'
 import { certificatesDomain } from './certificates.js'
 import { appStoreDomain } from './app-store.js'
 import { appStoreReviewDomain } from './app-store-review.js'
@@ -18,6 +19,7 @@ export const defaultDomains: Domain[] = [
   reportsDomain,
   buildsDomain,
   provisioningDomain,
+  bundleIdsDomain,
   certificatesDomain,
   testflightDomain,
   buildUploadsDomain,

@@ -11,6 +11,7 @@
 //   and devices) so tests can compare bytes. Duplicate names are allowed (the default), or refused
 //   with 409 when `fake.state.provisioning.rejectDuplicateNames` is set (Apple's older portals did).
 // - Individual keys get 403 on all of this: the fake's core already refuses provisioning resources.
+// - `fake.state.provisioning.offsetWithoutColon` answers profiles' dates as `…+0000` (Apple's form).
 // - `seedProfile()` creates a profile the same way for tests that seed state.
 import { createHash } from 'node:crypto'
 import { AscError } from '../errors.js'
@@ -22,6 +23,16 @@ const DAY = 24 * 60 * 60 * 1000
 export interface ProvisioningState {
   /** Refuse a new profile whose name another profile has (409), instead of allowing it. */
   rejectDuplicateNames: boolean
+  /**
+   * Answer profiles' dates as Apple's provisioning answers often do, with no colon in the offset
+   * (`2020-11-28T13:56:50.220+0000`) instead of `…Z`. Default false.
+   */
+  offsetWithoutColon?: boolean
+}
+
+/** `…Z` as `…+0000`, the form recorded from Apple's provisioning answers. */
+export function withoutColon(date: unknown): unknown {
+  return typeof date === 'string' ? date.replace(/Z$/, '+0000') : date
 }
 
 const CERTIFICATES_FOR: Record<string, string[]> = {
@@ -223,6 +234,11 @@ export const provisioningDomain: Domain = {
       }
     },
     profiles: {
+      read(view, ctx) {
+        if (!states.get(ctx.store)?.offsetWithoutColon) return
+        for (const k of ['expirationDate', 'createdDate'])
+          if (k in view.attributes) view.attributes[k] = withoutColon(view.attributes[k])
+      },
       beforeCreate(input, ctx) {
         const type = String(input.attributes.profileType ?? '')
         const name = String(input.attributes.name ?? '')
