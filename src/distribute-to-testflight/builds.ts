@@ -194,6 +194,11 @@ export interface WaitOptions {
   sleep?: Sleep
   now?: () => number
   log?: (message: string) => void
+  /**
+   * Runs once, as soon as the build is visible (still processing or not): What to Test is accepted
+   * while the build processes, so it need not wait for VALID.
+   */
+  onVisible?: (build: BuildView) => Promise<void>
 }
 
 export interface WaitResult {
@@ -226,6 +231,7 @@ export async function waitForBuild(
     return id ? getBuild(client, id) : findBuild(client, search)
   }
   let first = true
+  let seen = false
   const found = await pollUntil<BuildView>(
     {
       deadline,
@@ -247,7 +253,6 @@ export async function waitForBuild(
       first = false
       if (build) {
         const state = build.processingState
-        if (state === 'VALID') return { done: true, value: build }
         if (state === 'FAILED' || state === 'INVALID') {
           const reasons = build.uploadErrors.length
             ? ` Apple says: ${build.uploadErrors.join('; ')}.`
@@ -256,6 +261,11 @@ export async function waitForBuild(
             `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
           )
         }
+        if (!seen) {
+          seen = true
+          await options.onVisible?.(build)
+        }
+        if (state === 'VALID') return { done: true, value: build }
         if (!options.wait) return { done: true, value: build }
         return { done: false, waiting: `Build ${name} is ${state ?? 'PROCESSING'}` }
       }
