@@ -49,15 +49,33 @@ export interface DistributeSettings {
 const LOCALE = /^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/
 
+/** Spellings people write for a supported locale (suggested first, never taken silently). */
+const LOCALE_ALIASES: Record<string, string> = {
+  'en-uk': 'en-GB',
+  'zh-cn': 'zh-Hans',
+  'zh-sg': 'zh-Hans',
+  'zh-tw': 'zh-Hant',
+  'zh-hk': 'zh-Hant',
+  nb: 'no',
+  'nb-no': 'no',
+  iw: 'he',
+  'he-il': 'he'
+}
+
 /**
  * The locale as App Store Connect spells it (`en-us` -> `en-US`); one it does not support (`zz-ZZ`,
  * `en-UK`) is an error naming the input and the nearest supported ones, before any request.
  */
-function checkLocale(locale: string, input: string, where: string): string {
+function checkLocale(locale: string, input: string, where?: string): string {
   const known = supportedLocale(locale)
   if (known) return known
+  const alias = LOCALE_ALIASES[locale.trim().replace(/_/g, '-').toLowerCase()]
+  const near = [...new Set([...(alias ? [alias] : []), ...nearest(locale, 3)])].slice(0, 3)
+  const what = where
+    ? `${where} has '${locale}', which App Store Connect does not support for What to Test`
+    : `'${locale}' is not a locale App Store Connect supports for What to Test`
   throw new ConfigurationError(
-    `${where}'${locale}' is not a locale App Store Connect supports for What to Test; the nearest are ${nearest(locale, 3).join(', ')}. Nothing was changed.`,
+    `${what}; the nearest are ${near.join(', ')}. Nothing was changed.`,
     input
   )
 }
@@ -98,7 +116,7 @@ function readWhatToTestFile(path: string): Record<string, string> {
         `'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`,
         'what-to-test-file'
       )
-    const known = checkLocale(locale, 'what-to-test-file', `'${path}' has `)
+    const known = checkLocale(locale, 'what-to-test-file', `'${path}'`)
     if (out[known] !== undefined)
       throw new ConfigurationError(
         `'${path}' gives notes for ${known} twice (as ${Object.keys(parsed)
@@ -161,7 +179,7 @@ export function readSettings(
       `'${localeInput}' is not a locale such as en-US.`,
       'what-to-test-locale'
     )
-  const whatToTestLocale = checkLocale(localeInput, 'what-to-test-locale', '')
+  const whatToTestLocale = checkLocale(localeInput, 'what-to-test-locale')
   const whatToTest = whatToTestFile ? readWhatToTestFile(whatToTestFile) : {}
   if (whatToTestText !== undefined) {
     if (whatToTest[whatToTestLocale] !== undefined)
