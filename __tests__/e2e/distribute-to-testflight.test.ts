@@ -677,8 +677,9 @@ describe('distribute-to-testflight: the job summary on every outcome', () => {
     )
     expect(run.summary).toContain(`[Example](https://appstoreconnect.apple.com/apps/${w.appId})`)
     expect(run.summary).toContain(
-      `[1.0 (403)](https://appstoreconnect.apple.com/apps/${w.appId}/testflight/ios/${build.id})`
+      `[1.0 (403)](https://appstoreconnect.apple.com/apps/${w.appId}/testflight/ios/${build.id}) (${build.id}, uploaded `
     )
+    expect(run.summary).toMatch(/, uploaded \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/)
     expect(run.summary).toMatch(/Platform:\*\* iOS/)
     expect(run.summary).toContain(
       `[${run.outputs['public-link']}](${run.outputs['public-link']}) (Friends and Family)`

@@ -1,6 +1,6 @@
 import type { App } from '#shared/asc/apps.js'
 import { mdLink, webLinks } from '#shared/asc/web-links.js'
-import { platformName } from '#shared/display.js'
+import { formatDate, platformName } from '#shared/display.js'
 import { formatDuration } from '#shared/duration.js'
 import type { ApplePlatform } from '#shared/platforms.js'
 import type { Outcome } from '#shared/report.js'
@@ -93,7 +93,7 @@ export function renderSummary(f: SummaryFacts): string {
     [
       'Build',
       build && app
-        ? `${mdLink(buildName(f), webLinks.build(app.id, build.id, platform))} (${build.id})`
+        ? `${mdLink(buildName(f), webLinks.build(app.id, build.id, platform))} (${build.id}${build.uploadedDate ? `, uploaded ${formatDate(build.uploadedDate)}` : ''})`
         : undefined
     ],
     ['Platform', platform ? platformName(platform) : undefined],

@@ -1,8 +1,11 @@
 import type { AscClient } from '#shared/asc/client.js'
 import { ApiError } from '#shared/asc/errors.js'
+import { conflictAs, RefusedError } from './refusals.js'
 import type { Document, Resource } from '#shared/asc/types.js'
 import type { BetaGroupInfo } from './groups.js'
 import type { Tester } from './plan.js'
+
+export { ALL_BUILDS_REFUSAL, ConflictError, RefusedError, type ApplyStep } from './refusals.js'
 
 /** A build's What to Test notes in one locale. */
 export interface LocalizationInfo {
@@ -16,44 +19,6 @@ export interface PublicLinkSettings {
   /** The most testers who may join through the link; undefined leaves the limit as it is. */
   limit?: number
 }
-
-/** Which configuration step an error belongs to. */
-export type ApplyStep = 'localization' | 'beta-review' | 'notification' | 'groups'
-
-/**
- * App Store Connect refused a create because the thing exists already (HTTP 409): a localization
- * made meanwhile, a build already submitted, testers already notified. `cause` is Apple's error.
- */
-export class ConflictError extends Error {
-  readonly code = 'conflict'
-  constructor(
-    readonly step: ApplyStep,
-    /** Apple's first error detail, when it gave one. */
-    readonly detail: string | undefined,
-    override readonly cause: unknown
-  ) {
-    super(`${step}: ${detail ?? 'conflict'}`)
-    this.name = 'ConflictError'
-  }
-}
-
-/**
- * App Store Connect refused to give the build to a group (HTTP 409 or 422), e.g. an internal group
- * that has every build: "Builds cannot be assigned to this internal group."
- */
-export class RefusedError extends Error {
-  readonly code = 'refused'
-  constructor(
-    readonly detail: string | undefined,
-    override readonly cause: unknown
-  ) {
-    super(`groups: ${detail ?? 'refused'}`)
-    this.name = 'RefusedError'
-  }
-}
-
-/** Apple's words for "this internal group has every build already". */
-export const ALL_BUILDS_REFUSAL = /internal group/i
 
 /** The narrow port between distribute-to-testflight and App Store Connect's TestFlight resources. */
 export interface TestFlightApi {
@@ -130,17 +95,6 @@ function linkAttributes(link: PublicLinkSettings): Record<string, unknown> {
   if (link.limit !== undefined)
     Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: link.limit })
   return attributes
-}
-
-/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
-async function conflictAs<T>(step: ApplyStep, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request()
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 409)
-      throw new ConflictError(step, e.errors[0]?.detail, e)
-    throw e
-  }
 }
 
 export class AscTestFlightApi implements TestFlightApi {
