@@ -31563,6 +31563,8 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class ConfigurationError extends Error {
@@ -31590,6 +31592,38 @@ class TimeoutError extends Error {
         super(message);
         this.name = 'TimeoutError';
     }
+}
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
 }
 function errorMessage(error) {
     if (error instanceof Error)
@@ -32614,6 +32648,55 @@ function serverText(value, max = MAX_ECHO) {
         .replace(/##\[/g, '#\u200b#['));
 }
 
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
+/**
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
+ */
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -32702,6 +32785,151 @@ function describe(status, method, path, errors, note) {
     return `${head}: ${details}${more}.${note ? ` ${note}` : ''}${tip ? ` ${tip}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = Buffer.from(await res.arrayBuffer());
+    }
+    catch (error) {
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
 const WINDOWS = {
     second: 1000,
@@ -32778,20 +33006,12 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -32820,7 +33040,7 @@ class AscClient {
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
@@ -32830,7 +33050,7 @@ class AscClient {
         if (/^https?:\/\//i.test(target)) {
             url = new URL(target);
             if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
+                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
         }
         else {
             const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
@@ -32850,68 +33070,70 @@ class AscClient {
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return response;
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -32946,48 +33168,9 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
-        try {
-            res = await this.opts.fetch(url, {
-                method,
-                headers,
-                body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
-        }
-        catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
-        }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -33003,51 +33186,18 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
@@ -33150,12 +33300,77 @@ async function runAction(action, main) {
     }
 }
 function failureMessage(action, error) {
-    if (error instanceof ConfigurationError || error instanceof ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
+    const known = classifyError(error);
+    if (known instanceof ConfigurationError ||
+        known instanceof ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
 }
 
 ;// CONCATENATED MODULE: ./src/shared/report.ts
@@ -33301,23 +33516,9 @@ const schemas_namespaceObject = /*#__PURE__*/JSON.parse('{"j":{"AccessibilityDec
 const operationIndex = operations_namespaceObject;
 const bodySchemas = schemas_namespaceObject.j;
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/paths.ts
 const compiled = new WeakMap();
+/** The index's path templates by segment count, compiled once per index. */
 function compile(index) {
     let byLength = compiled.get(index);
     if (byLength)
@@ -33348,6 +33549,7 @@ function compile(index) {
     compiled.set(index, byLength);
     return byLength;
 }
+/** The segments of a path (or of an absolute URL's path), query and fragment dropped. */
 function splitPath(path) {
     let p = path;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
@@ -33428,8 +33630,41 @@ function findOperation(index, method, template) {
     const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
     return t?.ops[method.toUpperCase()];
 }
-// ---------------------------------------------------------------------------------------------
-// Query parameters
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function levenshtein(a, b) {
+    if (a === b)
+        return 0;
+    if (!a.length)
+        return b.length;
+    if (!b.length)
+        return a.length;
+    let prev = new Array(b.length + 1);
+    let cur = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++)
+        prev[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        }
+        ;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
+}
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
 function closest(name, candidates) {
     let best;
     let bestD = Infinity;
@@ -33444,6 +33679,26 @@ function closest(name, candidates) {
         return undefined;
     return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/index-types.ts
+// The compact operation index built by scripts/openapi-index.mjs (committed as
+// src/shared/asc/generated/operations.json and schemas.json): its types, shared by the path matcher,
+// the query and body validators and the suggestions.
+/** `GET /v1/apps` */
+function describeOperation(op) {
+    return `${op.m} ${op.p}`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/query.ts
+// Validation of a request's query parameters against its operation in the index.
+
+
 /** Problems with the query parameters of a request, each naming its parameter. */
 function validateQueryDetailed(index, op, query) {
     const problems = [];
@@ -33574,8 +33829,12 @@ function checkScalar(index, p, type, value) {
 function validateQuery(index, op, query) {
     return validateQueryDetailed(index, op, query).map((p) => p.message);
 }
-// ---------------------------------------------------------------------------------------------
-// Request bodies
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/body.ts
+// Strict validation of a request body against its schema (the OpenAPI 3.0 subset Apple uses).
+
+
+const MAX_PROBLEMS = 50;
 function escapePointer(key) {
     return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -33817,8 +34076,11 @@ function validateBodyDetailed(schemas, op, body) {
 function validateBody(schemas, op, body) {
     return validateBodyDetailed(schemas, op, body).map((p) => p.message);
 }
-// ---------------------------------------------------------------------------------------------
-// Suggestions
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/suggest.ts
+// Near matches for a mistyped operation, for error messages.
+
+
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 /** Splits `"GET /v1/apps"` (method optional) into method and path. */
 function parseOperationText(text) {
@@ -33827,28 +34089,6 @@ function parseOperationText(text) {
     if (m && METHODS.includes(m[1].toUpperCase()))
         return { method: m[1].toUpperCase(), path: m[2].trim() };
     return { path: t };
-}
-function levenshtein(a, b) {
-    if (a === b)
-        return 0;
-    if (!a.length)
-        return b.length;
-    if (!b.length)
-        return a.length;
-    let prev = new Array(b.length + 1);
-    let cur = new Array(b.length + 1);
-    for (let j = 0; j <= b.length; j++)
-        prev[j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        }
-        ;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
 }
 function segmentCost(user, tmpl) {
     if (tmpl === null)
@@ -33899,6 +34139,19 @@ function suggestOperations(index, text, n = 5) {
     scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
     return scored.slice(0, n).map((s) => s.text);
 }
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
+// Validation of App Store Connect requests against the compact operation index built by
+// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
+// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
+// Store Connect on every request it receives. This module only gathers the parts; import a part
+// directly when only it is needed (bundles then carry no more than that part).
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/api/operation.ts
 

@@ -29470,7 +29470,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -32281,7 +32281,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32289,7 +32289,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32297,7 +32297,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32398,6 +32398,8 @@ function getIDToken(aud) {
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class ConfigurationError extends Error {
@@ -32425,6 +32427,38 @@ class TimeoutError extends Error {
         super(message);
         this.name = 'TimeoutError';
     }
+}
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
 }
 function errorMessage(error) {
     if (error instanceof Error)
@@ -32522,534 +32556,10 @@ function describe(status, method, path, errors, note) {
     return `${head}: ${details}${more}.${note ? ` ${note}` : ''}${tip ? ` ${tip}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
-const compiled = new WeakMap();
-function compile(index) {
-    let byLength = compiled.get(index);
-    if (byLength)
-        return byLength;
-    byLength = new Map();
-    const byTemplate = new Map();
-    for (const op of index.operations) {
-        let t = byTemplate.get(op.p);
-        if (!t) {
-            const parts = splitPath(op.p);
-            const names = [];
-            const segs = parts.map((s) => {
-                const m = /^\{(.+)\}$/.exec(s);
-                if (m) {
-                    names.push(m[1]);
-                    return null;
-                }
-                return s;
-            });
-            t = { template: op.p, segs, names, ops: {} };
-            byTemplate.set(op.p, t);
-            const list = byLength.get(segs.length) ?? [];
-            list.push(t);
-            byLength.set(segs.length, list);
-        }
-        t.ops[op.m.toUpperCase()] = op;
-    }
-    compiled.set(index, byLength);
-    return byLength;
-}
-function splitPath(path) {
-    let p = path;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
-        try {
-            p = new URL(p).pathname;
-        }
-        catch {
-            /* keep as is */
-        }
-    }
-    const q = p.search(/[?#]/);
-    if (q >= 0)
-        p = p.slice(0, q);
-    return p.split('/').filter((s) => s !== '');
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/**
- * Finds the path template a concrete path belongs to, whatever the method. A literal segment wins
- * over a `{param}` at the same position (compared left to right).
- */
-function matchPath(index, path) {
-    const parts = splitPath(path);
-    const candidates = compile(index).get(parts.length) ?? [];
-    let best;
-    for (const t of candidates) {
-        let ok = true;
-        for (let i = 0; i < parts.length; i++) {
-            const s = t.segs[i];
-            if (s !== null && s !== parts[i]) {
-                ok = false;
-                break;
-            }
-        }
-        if (!ok)
-            continue;
-        if (!best || morePrecise(t, best))
-            best = t;
-    }
-    if (!best)
-        return undefined;
-    const pathParams = {};
-    let k = 0;
-    best.segs.forEach((s, i) => {
-        if (s === null)
-            pathParams[best.names[k++]] = safeDecode(parts[i]);
-    });
-    return { template: best.template, pathParams, operations: best.ops };
-}
-function morePrecise(a, b) {
-    for (let i = 0; i < a.segs.length; i++) {
-        const al = a.segs[i] !== null;
-        const bl = b.segs[i] !== null;
-        if (al !== bl)
-            return al;
-    }
-    return false;
-}
-/** The operation for a method and a concrete path (`/v1/apps/123/builds`), with its path parameters. */
-function matchOperation(index, method, path) {
-    const m = matchPath(index, path);
-    if (!m)
-        return undefined;
-    const op = m.operations[method.toUpperCase()];
-    if (!op)
-        return undefined;
-    return { op, pathParams: m.pathParams };
-}
-/** The operation with exactly this template (`GET`, `/v1/apps/{id}`). */
-function findOperation(index, method, template) {
-    const parts = splitPath(template);
-    const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
-    return t?.ops[method.toUpperCase()];
-}
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Problems with the query parameters of a request, each naming its parameter. */
-function validateQueryDetailed(index, op, query) {
-    const problems = [];
-    const params = op.q ?? [];
-    const byName = new Map(params.map((p) => [p.n, p]));
-    const where = describeOperation(op);
-    const paged = op.m === 'GET' && byName.has('limit');
-    for (const [name, raw] of Object.entries(query)) {
-        const p = byName.get(name);
-        // Apple's `links.next` adds `cursor`, which the document does not list
-        if (!p && name === 'cursor' && paged)
-            continue;
-        if (!p) {
-            const names = params.map((x) => x.n);
-            const guess = closest(name, names);
-            problems.push({
-                parameter: name,
-                kind: 'unknown',
-                message: names.length
-                    ? `'${name}' is not a parameter of ${where}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(names)}`
-                    : `'${name}' is not a parameter of ${where}, which takes no query parameters`
-            });
-            continue;
-        }
-        const value = String(raw);
-        if (p.t === 'list') {
-            const items = value.split(',').map((s) => s.trim());
-            if (value.trim() === '' || items.some((s) => s === '')) {
-                problems.push({
-                    parameter: name,
-                    kind: 'empty',
-                    message: `'${name}' has an empty value${value.trim() === '' ? '' : ` in '${value}'`}`
-                });
-                continue;
-            }
-            for (const item of items) {
-                const problem = checkScalar(index, p, p.i ?? 'string', item);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        else {
-            if (value === '' && p.t !== 'string') {
-                problems.push({ parameter: name, kind: 'empty', message: `'${name}' has an empty value` });
-                continue;
-            }
-            const problem = checkScalar(index, p, p.t, value);
-            if (problem)
-                problems.push(problem);
-        }
-    }
-    for (const p of params) {
-        if (p.r && !(p.n in query)) {
-            const allowed = p.e !== undefined ? `; one of: ${briefList(index.enums[p.e] ?? [])}` : '';
-            problems.push({
-                parameter: p.n,
-                kind: 'required',
-                message: `'${p.n}' is required by ${where}${allowed}`
-            });
-        }
-    }
-    return problems;
-}
-function checkScalar(index, p, type, value) {
-    const name = p.n;
-    if (type === 'integer') {
-        if (!/^-?\d+$/.test(value)) {
-            return {
-                parameter: name,
-                kind: 'integer',
-                message: `'${name}' must be an integer, not '${value}'`
-            };
-        }
-        const n = Number(value);
-        if (p.max !== undefined && n > p.max) {
-            return { parameter: name, kind: 'max', message: `'${name}' is ${n}; the maximum is ${p.max}` };
-        }
-        if ((name === 'limit' || name.startsWith('limit[')) && n < 1) {
-            return { parameter: name, kind: 'min', message: `'${name}' is ${n}; the minimum is 1` };
-        }
-        return undefined;
-    }
-    if (type === 'number') {
-        if (value.trim() === '' || !Number.isFinite(Number(value))) {
-            return {
-                parameter: name,
-                kind: 'number',
-                message: `'${name}' must be a number, not '${value}'`
-            };
-        }
-        if (p.max !== undefined && Number(value) > p.max) {
-            return {
-                parameter: name,
-                kind: 'max',
-                message: `'${name}' is ${value}; the maximum is ${p.max}`
-            };
-        }
-        return undefined;
-    }
-    if (type === 'boolean') {
-        if (value !== 'true' && value !== 'false') {
-            return {
-                parameter: name,
-                kind: 'boolean',
-                message: `'${name}' must be true or false, not '${value}'`
-            };
-        }
-        return undefined;
-    }
-    if (p.e !== undefined) {
-        const allowed = index.enums[p.e] ?? [];
-        if (!allowed.includes(value)) {
-            const guess = closest(value, allowed);
-            return {
-                parameter: name,
-                kind: 'enum',
-                message: `'${value}' is not a valid value of '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(allowed)}`
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Problems with the query parameters of a request (`cursor` is accepted on paged GETs: Apple's
- * `links.next` carries it though the document does not list it): unknown parameter, value not in the enum (lists
- * are comma-separated), not an integer, over the maximum, required parameter missing.
- */
-function validateQuery(index, op, query) {
-    return validateQueryDetailed(index, op, query).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-function escapePointer(key) {
-    return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function refName(ref) {
-    return ref.split('/').pop() ?? ref;
-}
-function typeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-class BodyValidator {
-    schemas;
-    constructor(schemas) {
-        this.schemas = schemas;
-    }
-    resolve(schema, depth = 0) {
-        let s = schema;
-        let guard = 0;
-        while (s && s.$ref && guard++ < 32 + depth) {
-            const next = this.schemas[refName(s.$ref)];
-            if (!next)
-                return {};
-            s = next;
-        }
-        return s ?? {};
-    }
-    check(schema, value, pointer, out) {
-        if (out.length >= MAX_PROBLEMS)
-            return;
-        const s = this.resolve(schema);
-        if (value === null) {
-            if (s.nullable)
-                return;
-            const variants = s.oneOf ?? s.anyOf;
-            if (variants ? variants.some((v) => this.resolve(v).nullable) : s.type === undefined)
-                return;
-            out.push({ pointer, kind: 'null', message: `${label(pointer)}: must not be null` });
-            return;
-        }
-        if (s.allOf)
-            for (const part of s.allOf)
-                this.check(part, value, pointer, out);
-        if (s.oneOf || s.anyOf) {
-            this.checkAlternatives(s, value, pointer, out);
-            return;
-        }
-        if (s.type && !typeMatches(s.type, value)) {
-            out.push({
-                pointer,
-                kind: 'type',
-                message: `${label(pointer)}: must be ${article(s.type)}, not ${article(typeOf(value))}`
-            });
-            return;
-        }
-        if (s.enum && !s.enum.includes(value)) {
-            const allowed = s.enum.map((v) => String(v));
-            out.push({
-                pointer,
-                kind: 'enum',
-                message: `${label(pointer)}: '${String(value)}' is not allowed; one of: ${briefList(allowed)}`
-            });
-            return;
-        }
-        if (typeof value === 'string' && s.format) {
-            const problem = checkFormat(s.format, value);
-            if (problem)
-                out.push({ pointer, kind: 'format', message: `${label(pointer)}: ${problem}` });
-        }
-        if (typeof value === 'number') {
-            if (s.minimum !== undefined && value < s.minimum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is below ${s.minimum}`
-                });
-            }
-            if (s.maximum !== undefined && value > s.maximum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is above ${s.maximum}`
-                });
-            }
-        }
-        if (Array.isArray(value)) {
-            if (s.items)
-                value.forEach((v, i) => this.check(s.items, v, `${pointer}/${i}`, out));
-            return;
-        }
-        if (typeof value === 'object') {
-            const obj = value;
-            const props = s.properties;
-            for (const req of s.required ?? []) {
-                if (obj[req] === undefined) {
-                    out.push({
-                        pointer: `${pointer}/${escapePointer(req)}`,
-                        kind: 'required',
-                        message: `${label(`${pointer}/${escapePointer(req)}`)}: required but missing`
-                    });
-                }
-            }
-            for (const [key, v] of Object.entries(obj)) {
-                if (v === undefined)
-                    continue;
-                const child = `${pointer}/${escapePointer(key)}`;
-                const prop = props?.[key];
-                if (prop) {
-                    this.check(prop, v, child, out);
-                }
-                else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-                    this.check(s.additionalProperties, v, child, out);
-                }
-                else if (props && s.additionalProperties !== true) {
-                    const known = Object.keys(props);
-                    const guess = closest(key, known);
-                    out.push({
-                        pointer: child,
-                        kind: 'unknown',
-                        message: `${label(child)}: not defined by the schema${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(known)}`
-                    });
-                }
-            }
-        }
-    }
-    checkAlternatives(s, value, pointer, out) {
-        const variants = s.oneOf ?? s.anyOf ?? [];
-        const disc = s.discriminator;
-        if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
-            const tag = value[disc.propertyName];
-            const target = typeof tag === 'string' ? disc.mapping?.[tag] : undefined;
-            if (target) {
-                this.check({ $ref: target }, value, pointer, out);
-                return;
-            }
-        }
-        let best;
-        for (const v of variants) {
-            const problems = [];
-            this.check(v, value, pointer, problems);
-            if (problems.length === 0)
-                return;
-            if (!best || score(problems) < score(best))
-                best = problems;
-        }
-        if (!best)
-            return;
-        // A variant whose `type` enum does not match is a poor guess: say that nothing matched.
-        if (best.length === 1 && best[0].pointer === pointer && best[0].kind === 'type') {
-            out.push({
-                pointer,
-                kind: 'oneOf',
-                message: `${label(pointer)}: matches none of the ${variants.length} allowed shapes`
-            });
-            return;
-        }
-        out.push(...best);
-    }
-}
-function score(problems) {
-    // problems about the discriminating `type` member weigh more: that variant is the wrong one
-    return problems.reduce((n, p) => n + (/\/type$/.test(p.pointer) && p.kind === 'enum' ? 10 : 1), 0);
-}
-function typeMatches(type, value) {
-    switch (type) {
-        case 'object':
-            return typeof value === 'object' && value !== null && !Array.isArray(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string':
-            return typeof value === 'string';
-        case 'integer':
-            return typeof value === 'number' && Number.isInteger(value);
-        case 'number':
-            return typeof value === 'number' && Number.isFinite(value);
-        case 'boolean':
-            return typeof value === 'boolean';
-        default:
-            return true;
-    }
-}
-function checkFormat(format, value) {
-    switch (format) {
-        case 'date':
-            return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date (YYYY-MM-DD)`;
-        case 'date-time':
-            return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date-time (ISO 8601, e.g. 2024-05-01T12:00:00Z)`;
-        case 'uri':
-            return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? undefined : `'${value}' is not a URI`;
-        case 'email':
-            return /^[^@\s]+@[^@\s]+$/.test(value) ? undefined : `'${value}' is not an e-mail address`;
-        default:
-            return undefined;
-    }
-}
-function article(type) {
-    if (type === 'null')
-        return 'null';
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function label(pointer) {
-    return pointer === '' ? 'body' : pointer;
-}
-/** Problems with a request body, each with the JSON pointer of what is wrong. */
-function validateBodyDetailed(schemas, op, body) {
-    const where = describeOperation(op);
-    if (body === undefined) {
-        return op.b
-            ? [{ pointer: '', kind: 'missing-body', message: `${where} requires a JSON body (${op.b})` }]
-            : [];
-    }
-    if (!op.b) {
-        return [{ pointer: '', kind: 'unexpected-body', message: `${where} takes no body` }];
-    }
-    if (op.b === 'object') {
-        return typeMatches('object', body)
-            ? []
-            : [{ pointer: '', kind: 'type', message: `body: must be an object` }];
-    }
-    const schema = schemas[op.b];
-    if (!schema)
-        return [];
-    const out = [];
-    new BodyValidator(schemas).check(schema, body, '', out);
-    return out;
-}
-/**
- * Strict JSON-schema check of a request body (the OpenAPI 3.0 subset Apple uses): a member the
- * schema does not define is a problem. Each problem starts with its JSON pointer.
- */
-function validateBody(schemas, op, body) {
-    return validateBodyDetailed(schemas, op, body).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Suggestions
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'POST', 'PATCH', 'PUT', 'DELETE']));
-/** Splits `"GET /v1/apps"` (method optional) into method and path. */
-function parseOperationText(text) {
-    const t = text.trim();
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
-    if (m && METHODS.includes(m[1].toUpperCase()))
-        return { method: m[1].toUpperCase(), path: m[2].trim() };
-    return { path: t };
-}
-function levenshtein(a, b) {
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function text_levenshtein(a, b) {
     if (a === b)
         return 0;
     if (!a.length)
@@ -33071,70 +32581,44 @@ function levenshtein(a, b) {
     }
     return prev[b.length];
 }
-function segmentCost(user, tmpl) {
-    if (tmpl === null)
-        return /^\{.*\}$/.test(user) || !/^[a-z]+[A-Za-z]*$/.test(user) ? 0 : 0.5;
-    if (user === tmpl)
-        return 0;
-    const d = levenshtein(user.toLowerCase(), tmpl.toLowerCase());
-    const caseOnly = d === 0 ? 0.05 : 0;
-    return Math.min(1, d / Math.max(user.length, tmpl.length)) + caseOnly;
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, text_levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
 }
-function pathDistance(user, tmpl) {
-    const n = user.length;
-    const m = tmpl.length;
-    const dp = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = 0; i <= n; i++)
-        dp[i][0] = i;
-    for (let j = 0; j <= m; j++)
-        dp[0][j] = j;
-    for (let i = 1; i <= n; i++) {
-        for (let j = 1; j <= m; j++) {
-            dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + segmentCost(user[i - 1], tmpl[j - 1]));
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = text_levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
         }
     }
-    return dp[n][m];
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
-/**
- * Near matches for a mistyped `"METHOD /path"` (or just a path), best first, as `"GET /v1/apps"`
- * strings, for error messages.
- */
-function suggestOperations(index, text, n = 5) {
-    const { method, path } = parseOperationText(text);
-    const user = splitPath(path);
-    const scored = [];
-    for (const list of compile(index).values()) {
-        for (const t of list) {
-            const d = pathDistance(user, t.segs);
-            for (const m of Object.keys(t.ops)) {
-                const methodPenalty = method && method !== m ? 0.6 : 0;
-                const text2 = `${m} ${t.template}`;
-                scored.push({
-                    text: text2,
-                    score: d + methodPenalty,
-                    raw: levenshtein(`${method ?? m} ${path}`.toLowerCase(), text2.toLowerCase())
-                });
-            }
-        }
-    }
-    scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
-    return scored.slice(0, n).map((s) => s.text);
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
 
 
 
+// Re-exported for the entry points that import it from here.
+
 function toApp(r) {
     return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
-}
-/** The `n` candidates nearest to `wanted`, nearest first. */
-function nearest(wanted, candidates, n = 3) {
-    return [...new Set(candidates)]
-        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, n)
-        .map(([c]) => c);
 }
 /**
  * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
@@ -34200,10 +33684,204 @@ function serverText(value, max = MAX_ECHO) {
         .replace(/##\[/g, '#\u200b#['));
 }
 
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
+/**
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
+ */
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
 const PROJECT = 'app-store-connect-actions';
+
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = Buffer.from(await res.arrayBuffer());
+    }
+    catch (error) {
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
+}
 
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
 const WINDOWS = {
@@ -34281,20 +33959,12 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -34323,7 +33993,7 @@ class AscClient {
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
@@ -34333,7 +34003,7 @@ class AscClient {
         if (/^https?:\/\//i.test(target)) {
             url = new URL(target);
             if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
+                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
         }
         else {
             const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
@@ -34353,68 +34023,70 @@ class AscClient {
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return response;
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -34449,48 +34121,9 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
-        try {
-            res = await this.opts.fetch(url, {
-                method,
-                headers,
-                body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
-        }
-        catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
-        }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -34506,51 +34139,18 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
@@ -34653,13 +34253,106 @@ async function runAction(action, main) {
     }
 }
 function failureMessage(action, error) {
-    if (error instanceof ConfigurationError || error instanceof ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
+    const known = classifyError(error);
+    if (known instanceof ConfigurationError ||
+        known instanceof ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
 }
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
+}
+
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -35260,7 +34953,32 @@ function indexIncluded(included = []) {
     return new Map(included.map((r) => [`${r.type}/${r.id}`, r]));
 }
 
+;// CONCATENATED MODULE: ./src/shared/poll.ts
+
+
+/**
+ * The one poll loop: looks (`check`), and while it is still waiting logs
+ * `<waiting>; checking again in <pause>.`, pauses (the interval, or what is left before the
+ * deadline) and looks again. Past the deadline it throws `timeout()`. Errors `check` throws end it.
+ */
+async function pollUntil(options, check) {
+    const now = options.now ?? Date.now;
+    const wait = options.sleep ?? sleep;
+    for (;;) {
+        const step = await check();
+        if (step.done)
+            return step.value;
+        const left = options.deadline - now();
+        if (left <= 0)
+            throw options.timeout();
+        const pause = Math.min(left, options.intervalMs);
+        options.log?.(`${step.waiting}; checking again in ${formatDuration(pause)}.`);
+        await wait(pause);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/builds.ts
+
 
 
 
@@ -35375,14 +35093,12 @@ async function getBuild(client, id) {
     const doc = await client.get(`/v1/builds/${encodeURIComponent(id)}`, BUILD_QUERY);
     return toBuildView(doc.data, doc.included);
 }
-const builds_realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Finds the build (waiting for it to appear) and waits until it is VALID, polling at the interval
  * and bounded by the timeout. FAILED or INVALID end the wait at once with Apple's reasons.
  */
 async function waitForBuild(client, search, options, known) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? builds_realSleep;
     const log = options.log ?? (() => undefined);
     const started = now();
     const deadline = (options.startedAt ?? started) + options.timeoutMs;
@@ -35395,39 +35111,47 @@ async function waitForBuild(client, search, options, known) {
         const id = build?.id ?? buildId;
         return id ? getBuild(client, id) : findBuild(client, search);
     };
-    if (!build)
-        build = await fetch();
-    for (;;) {
+    let first = true;
+    let seen = false;
+    const found = await pollUntil({
+        deadline,
+        intervalMs: options.pollIntervalMs,
+        log,
+        sleep: options.sleep,
+        now,
+        timeout: () => {
+            const waited = formatDuration(now() - (options.startedAt ?? started));
+            return new TimeoutError(build
+                ? `Build ${name} was still ${build.processingState ?? 'PROCESSING'} after ${waited} (processing-timeout). Apple's processing sometimes takes longer: raise processing-timeout, or run the step again later (it picks the build up where it is).`
+                : `Build ${name} did not appear in App Store Connect within ${waited} (processing-timeout). Check that the upload went to this app, that version and build-number match, or raise processing-timeout.`);
+        }
+    }, async () => {
+        if (!first || !build)
+            build = await fetch();
+        first = false;
         if (build) {
             const state = build.processingState;
-            if (state === 'VALID')
-                break;
             if (state === 'FAILED' || state === 'INVALID') {
                 const reasons = build.uploadErrors.length
                     ? ` Apple says: ${build.uploadErrors.join('; ')}.`
                     : '';
                 throw new OperationFailedError(`Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`);
             }
+            if (!seen) {
+                seen = true;
+                await options.onVisible?.(build);
+            }
+            if (state === 'VALID')
+                return { done: true, value: build };
             if (!options.wait)
-                break;
+                return { done: true, value: build };
+            return { done: false, waiting: `Build ${name} is ${state ?? 'PROCESSING'}` };
         }
-        else if (!options.wait) {
+        if (!options.wait)
             throw new ConfigurationError(`no build ${name} in App Store Connect. Check version and build-number, or set wait-for-processing: true to wait for it to appear.`, 'build-number');
-        }
-        const left = deadline - now();
-        if (left <= 0) {
-            const waited = formatDuration(now() - (options.startedAt ?? started));
-            throw new TimeoutError(build
-                ? `Build ${name} was still ${build.processingState ?? 'PROCESSING'} after ${waited} (processing-timeout). Apple's processing sometimes takes longer: raise processing-timeout, or run the step again later (it picks the build up where it is).`
-                : `Build ${name} did not appear in App Store Connect within ${waited} (processing-timeout). Check that the upload went to this app, that version and build-number match, or raise processing-timeout.`);
-        }
-        log(build
-            ? `Build ${name} is ${build.processingState ?? 'PROCESSING'}; checking again in ${formatDuration(Math.min(left, options.pollIntervalMs))}.`
-            : `Build ${name} is not in App Store Connect yet; checking again in ${formatDuration(Math.min(left, options.pollIntervalMs))}.`);
-        await sleep(Math.min(left, options.pollIntervalMs));
-        build = await fetch();
-    }
-    return { build, waitedMs: now() - started, polls };
+        return { done: false, waiting: `Build ${name} is not in App Store Connect yet` };
+    });
+    return { build: found, waitedMs: now() - started, polls };
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/notes.ts
@@ -35478,19 +35202,11 @@ function linkNeedsChange(group, limit) {
         return false;
     return !group.publicLinkLimitEnabled || group.publicLinkLimit !== limit;
 }
-function planConfiguration(build, wanted) {
+function planNotes(build, whatToTest) {
     const warnings = [];
-    const notes = [];
-    let compliance;
-    if (wanted.usesNonExemptEncryption !== undefined) {
-        if (build.usesNonExemptEncryption === undefined || build.usesNonExemptEncryption === null)
-            compliance = wanted.usesNonExemptEncryption;
-        else if (build.usesNonExemptEncryption !== wanted.usesNonExemptEncryption)
-            warnings.push(`The build already answers export compliance with usesNonExemptEncryption: ${build.usesNonExemptEncryption}; it was left as it is (uses-non-exempt-encryption is ${wanted.usesNonExemptEncryption}).`);
-    }
     const localizations = [];
     const unchangedLocales = [];
-    for (const [locale, raw] of Object.entries(wanted.whatToTest)) {
+    for (const [locale, raw] of Object.entries(whatToTest)) {
         const { text, changes } = sanitiseNotes(raw, locale);
         warnings.push(...changes);
         const existing = build.localizations.find((l) => l.locale.toLowerCase() === locale.toLowerCase());
@@ -35498,6 +35214,18 @@ function planConfiguration(build, wanted) {
             unchangedLocales.push(locale);
         else
             localizations.push({ locale: existing?.locale ?? locale, text, id: existing?.id });
+    }
+    return { localizations, unchangedLocales, warnings };
+}
+function planConfiguration(build, wanted) {
+    const notes = [];
+    const { localizations, unchangedLocales, warnings } = planNotes(build, wanted.whatToTest);
+    let compliance;
+    if (wanted.usesNonExemptEncryption !== undefined) {
+        if (build.usesNonExemptEncryption === undefined || build.usesNonExemptEncryption === null)
+            compliance = wanted.usesNonExemptEncryption;
+        else if (build.usesNonExemptEncryption !== wanted.usesNonExemptEncryption)
+            warnings.push(`The build already answers export compliance with usesNonExemptEncryption: ${build.usesNonExemptEncryption}; it was left as it is (uses-non-exempt-encryption is ${wanted.usesNonExemptEncryption}).`);
     }
     const targetGroups = [...wanted.groups];
     let publicLink;
@@ -35514,8 +35242,10 @@ function planConfiguration(build, wanted) {
         }
     }
     const has = new Set(build.groupIds);
-    const addGroups = targetGroups.filter((g) => !has.has(g.id) && !g.hasBuild);
-    const groupsAlready = targetGroups.filter((g) => has.has(g.id) || g.hasBuild);
+    const groupsAllBuilds = targetGroups.filter((g) => g.allBuilds && !has.has(g.id));
+    const linkable = targetGroups.filter((g) => !groupsAllBuilds.includes(g));
+    const addGroups = linkable.filter((g) => !has.has(g.id) && !g.hasBuild);
+    const groupsAlready = linkable.filter((g) => has.has(g.id) || g.hasBuild);
     const testerIds = new Set(build.testerIds);
     const addTesters = wanted.testers.filter((t) => !testerIds.has(t.id));
     const testersAlready = wanted.testers.filter((t) => testerIds.has(t.id));
@@ -35537,6 +35267,7 @@ function planConfiguration(build, wanted) {
         unchangedLocales,
         addGroups,
         groupsAlready,
+        groupsAllBuilds,
         publicLink,
         addTesters,
         testersAlready,
@@ -35573,6 +35304,275 @@ function platformInput(platform) {
 function readPlatform(inputs, name = 'platform') {
     const value = inputs.enumeration(name, Object.keys(PLATFORMS));
     return value && PLATFORMS[value];
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/paths.ts
+const compiled = new WeakMap();
+/** The index's path templates by segment count, compiled once per index. */
+function paths_compile(index) {
+    let byLength = compiled.get(index);
+    if (byLength)
+        return byLength;
+    byLength = new Map();
+    const byTemplate = new Map();
+    for (const op of index.operations) {
+        let t = byTemplate.get(op.p);
+        if (!t) {
+            const parts = paths_splitPath(op.p);
+            const names = [];
+            const segs = parts.map((s) => {
+                const m = /^\{(.+)\}$/.exec(s);
+                if (m) {
+                    names.push(m[1]);
+                    return null;
+                }
+                return s;
+            });
+            t = { template: op.p, segs, names, ops: {} };
+            byTemplate.set(op.p, t);
+            const list = byLength.get(segs.length) ?? [];
+            list.push(t);
+            byLength.set(segs.length, list);
+        }
+        t.ops[op.m.toUpperCase()] = op;
+    }
+    compiled.set(index, byLength);
+    return byLength;
+}
+/** The segments of a path (or of an absolute URL's path), query and fragment dropped. */
+function paths_splitPath(path) {
+    let p = path;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
+        try {
+            p = new URL(p).pathname;
+        }
+        catch {
+            /* keep as is */
+        }
+    }
+    const q = p.search(/[?#]/);
+    if (q >= 0)
+        p = p.slice(0, q);
+    return p.split('/').filter((s) => s !== '');
+}
+function safeDecode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
+}
+/**
+ * Finds the path template a concrete path belongs to, whatever the method. A literal segment wins
+ * over a `{param}` at the same position (compared left to right).
+ */
+function matchPath(index, path) {
+    const parts = paths_splitPath(path);
+    const candidates = paths_compile(index).get(parts.length) ?? [];
+    let best;
+    for (const t of candidates) {
+        let ok = true;
+        for (let i = 0; i < parts.length; i++) {
+            const s = t.segs[i];
+            if (s !== null && s !== parts[i]) {
+                ok = false;
+                break;
+            }
+        }
+        if (!ok)
+            continue;
+        if (!best || morePrecise(t, best))
+            best = t;
+    }
+    if (!best)
+        return undefined;
+    const pathParams = {};
+    let k = 0;
+    best.segs.forEach((s, i) => {
+        if (s === null)
+            pathParams[best.names[k++]] = safeDecode(parts[i]);
+    });
+    return { template: best.template, pathParams, operations: best.ops };
+}
+function morePrecise(a, b) {
+    for (let i = 0; i < a.segs.length; i++) {
+        const al = a.segs[i] !== null;
+        const bl = b.segs[i] !== null;
+        if (al !== bl)
+            return al;
+    }
+    return false;
+}
+/** The operation for a method and a concrete path (`/v1/apps/123/builds`), with its path parameters. */
+function matchOperation(index, method, path) {
+    const m = matchPath(index, path);
+    if (!m)
+        return undefined;
+    const op = m.operations[method.toUpperCase()];
+    if (!op)
+        return undefined;
+    return { op, pathParams: m.pathParams };
+}
+/** The operation with exactly this template (`GET`, `/v1/apps/{id}`). */
+function findOperation(index, method, template) {
+    const parts = paths_splitPath(template);
+    const t = (paths_compile(index).get(parts.length) ?? []).find((c) => c.template === template);
+    return t?.ops[method.toUpperCase()];
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/suggest.ts
+// Near matches for a mistyped operation, for error messages.
+
+
+const METHODS = (/* unused pure expression or super */ null && (['GET', 'POST', 'PATCH', 'PUT', 'DELETE']));
+/** Splits `"GET /v1/apps"` (method optional) into method and path. */
+function parseOperationText(text) {
+    const t = text.trim();
+    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
+    if (m && METHODS.includes(m[1].toUpperCase()))
+        return { method: m[1].toUpperCase(), path: m[2].trim() };
+    return { path: t };
+}
+function segmentCost(user, tmpl) {
+    if (tmpl === null)
+        return /^\{.*\}$/.test(user) || !/^[a-z]+[A-Za-z]*$/.test(user) ? 0 : 0.5;
+    if (user === tmpl)
+        return 0;
+    const d = levenshtein(user.toLowerCase(), tmpl.toLowerCase());
+    const caseOnly = d === 0 ? 0.05 : 0;
+    return Math.min(1, d / Math.max(user.length, tmpl.length)) + caseOnly;
+}
+function pathDistance(user, tmpl) {
+    const n = user.length;
+    const m = tmpl.length;
+    const dp = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+    for (let i = 0; i <= n; i++)
+        dp[i][0] = i;
+    for (let j = 0; j <= m; j++)
+        dp[0][j] = j;
+    for (let i = 1; i <= n; i++) {
+        for (let j = 1; j <= m; j++) {
+            dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + segmentCost(user[i - 1], tmpl[j - 1]));
+        }
+    }
+    return dp[n][m];
+}
+/**
+ * Near matches for a mistyped `"METHOD /path"` (or just a path), best first, as `"GET /v1/apps"`
+ * strings, for error messages.
+ */
+function suggestOperations(index, text, n = 5) {
+    const { method, path } = parseOperationText(text);
+    const user = splitPath(path);
+    const scored = [];
+    for (const list of compile(index).values()) {
+        for (const t of list) {
+            const d = pathDistance(user, t.segs);
+            for (const m of Object.keys(t.ops)) {
+                const methodPenalty = method && method !== m ? 0.6 : 0;
+                const text2 = `${m} ${t.template}`;
+                scored.push({
+                    text: text2,
+                    score: d + methodPenalty,
+                    raw: levenshtein(`${method ?? m} ${path}`.toLowerCase(), text2.toLowerCase())
+                });
+            }
+        }
+    }
+    scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
+    return scored.slice(0, n).map((s) => s.text);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
+// Validation of App Store Connect requests against the compact operation index built by
+// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
+// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
+// Store Connect on every request it receives. This module only gathers the parts; import a part
+// directly when only it is needed (bundles then carry no more than that part).
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/shared/locales.ts
+
+/**
+ * The locales App Store Connect takes for App Store version localizations (Apple's "App Store
+ * localizations" reference; the same list fastlane deliver keeps), spelled as the API spells them.
+ */
+const APP_STORE_LOCALES = [
+    'ar-SA',
+    'bn-BD',
+    'ca',
+    'cs',
+    'da',
+    'de-DE',
+    'el',
+    'en-AU',
+    'en-CA',
+    'en-GB',
+    'en-US',
+    'es-ES',
+    'es-MX',
+    'fi',
+    'fr-CA',
+    'fr-FR',
+    'gu-IN',
+    'he',
+    'hi',
+    'hr',
+    'hu',
+    'id',
+    'it',
+    'ja',
+    'kn-IN',
+    'ko',
+    'ml-IN',
+    'mr-IN',
+    'ms',
+    'nl-NL',
+    'no',
+    'or-IN',
+    'pa-IN',
+    'pl',
+    'pt-BR',
+    'pt-PT',
+    'ro',
+    'ru',
+    'sk',
+    'sl-SI',
+    'sv',
+    'ta-IN',
+    'te-IN',
+    'th',
+    'tr',
+    'uk',
+    'ur-PK',
+    'vi',
+    'zh-Hans',
+    'zh-Hant'
+];
+/** The supported locale spelled as Apple spells it (`en-us` -> `en-US`), or undefined. */
+function supportedLocale(locale, list = APP_STORE_LOCALES) {
+    const wanted = locale.trim().replace(/_/g, '-').toLowerCase();
+    return list.find((l) => l.toLowerCase() === wanted);
+}
+/** The `n` supported locales nearest to `locale`, nearest first (same language first). */
+function locales_nearest(locale, n = 3, list = APP_STORE_LOCALES) {
+    const wanted = locale.trim().replace(/_/g, '-').toLowerCase();
+    const language = wanted.split('-')[0];
+    return [...list]
+        .map((l) => {
+        const lower = l.toLowerCase();
+        const sameLanguage = lower.split('-')[0] === language ? 0 : 100;
+        return [l, sameLanguage + text_levenshtein(wanted, lower)];
+    })
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([l]) => l);
 }
 
 ;// CONCATENATED MODULE: ../../main/node_modules/@actions/github/lib/context.js
@@ -40602,8 +40602,36 @@ const workflowEvent = () => github_context;
 
 
 
+
 const LOCALE = /^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+/** Spellings people write for a supported locale (suggested first, never taken silently). */
+const LOCALE_ALIASES = {
+    'en-uk': 'en-GB',
+    'zh-cn': 'zh-Hans',
+    'zh-sg': 'zh-Hans',
+    'zh-tw': 'zh-Hant',
+    'zh-hk': 'zh-Hant',
+    nb: 'no',
+    'nb-no': 'no',
+    iw: 'he',
+    'he-il': 'he'
+};
+/**
+ * The locale as App Store Connect spells it (`en-us` -> `en-US`); one it does not support (`zz-ZZ`,
+ * `en-UK`) is an error naming the input and the nearest supported ones, before any request.
+ */
+function checkLocale(locale, input, where) {
+    const known = supportedLocale(locale);
+    if (known)
+        return known;
+    const alias = LOCALE_ALIASES[locale.trim().replace(/_/g, '-').toLowerCase()];
+    const near = [...new Set([...(alias ? [alias] : []), ...locales_nearest(locale, 3)])].slice(0, 3);
+    const what = where
+        ? `${where} has '${locale}', which App Store Connect does not support for What to Test`
+        : `'${locale}' is not a locale App Store Connect supports for What to Test`;
+    throw new ConfigurationError(`${what}; the nearest are ${near.join(', ')}. Nothing was changed.`, input);
+}
 function readWhatToTestFile(path) {
     let text;
     try {
@@ -40614,7 +40642,7 @@ function readWhatToTestFile(path) {
     }
     let parsed;
     try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     }
     catch (e) {
         throw new ConfigurationError(`'${path}' is not valid JSON (${e.message}); write an object such as {"en-US": "Test the new login", "de-DE": "…"}.`, 'what-to-test-file');
@@ -40627,7 +40655,12 @@ function readWhatToTestFile(path) {
             throw new ConfigurationError(`'${path}' has '${locale}', which is not a locale such as en-US.`, 'what-to-test-file');
         if (typeof notes !== 'string')
             throw new ConfigurationError(`'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`, 'what-to-test-file');
-        out[locale] = notes;
+        const known = checkLocale(locale, 'what-to-test-file', `'${path}'`);
+        if (out[known] !== undefined)
+            throw new ConfigurationError(`'${path}' gives notes for ${known} twice (as ${Object.keys(parsed)
+                .filter((k) => supportedLocale(k) === known)
+                .join(' and ')}); keep one.`, 'what-to-test-file');
+        out[known] = notes;
     }
     return out;
 }
@@ -40644,7 +40677,7 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     const pollIntervalMs = inputs.duration('poll-interval', '30s');
     const usesNonExemptEncryption = inputs.tristate('uses-non-exempt-encryption');
     const whatToTestText = inputs.optional('what-to-test');
-    const whatToTestLocale = inputs.optional('what-to-test-locale') ?? 'en-US';
+    const localeInput = inputs.optional('what-to-test-locale') ?? 'en-US';
     const whatToTestFile = inputs.optional('what-to-test-file');
     const whatToTestFromCommit = inputs.boolean('what-to-test-from-commit', false);
     const groups = inputs.list('groups');
@@ -40663,8 +40696,9 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
         throw new ConfigurationError('must be longer than zero, e.g. 30m.', 'processing-timeout');
     if (pollIntervalMs < 100)
         throw new ConfigurationError('must be at least 100ms, e.g. 30s.', 'poll-interval');
-    if (!LOCALE.test(whatToTestLocale))
-        throw new ConfigurationError(`'${whatToTestLocale}' is not a locale such as en-US.`, 'what-to-test-locale');
+    if (!LOCALE.test(localeInput))
+        throw new ConfigurationError(`'${localeInput}' is not a locale such as en-US.`, 'what-to-test-locale');
+    const whatToTestLocale = checkLocale(localeInput, 'what-to-test-locale');
     const whatToTest = whatToTestFile ? readWhatToTestFile(whatToTestFile) : {};
     if (whatToTestText !== undefined) {
         if (whatToTest[whatToTestLocale] !== undefined)
@@ -40704,33 +40738,60 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/report.ts
-const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
-class RunReport {
-    done = [];
-    skipped = [];
-    warnings = [];
-    /** Set once the entry point has written its own job summary. */
-    summaryWritten = false;
-    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
-    step(text) {
-        this.done.push(text);
-    }
-    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
-    skip(text) {
-        this.skipped.push(text);
-    }
-    warn(text) {
-        this.warnings.push(text);
-    }
-    outcome(failed) {
-        if (failed)
-            return 'fail';
-        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
-    }
+;// CONCATENATED MODULE: ./src/shared/asc/web-links.ts
+/**
+ * App Store Connect's web pages, for the links in job summaries. Kept in one place: when Apple
+ * moves a page, this is the one file to change. The forms are the ones App Store Connect's own
+ * navigation uses (`/apps/<app id>/…`).
+ */
+const WEB = 'https://appstoreconnect.apple.com';
+const PLATFORM_SEGMENT = {
+    IOS: 'ios',
+    MAC_OS: 'macos',
+    TV_OS: 'tvos',
+    VISION_OS: 'visionos'
+};
+/** Only an ID Apple would issue becomes part of a link (server text never shapes a URL). */
+function id(value) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(value))
+        throw new Error(`not an App Store Connect ID: ${value}`);
+    return value;
 }
-/** The report of this process's run (one action per process). */
-const runReport = new RunReport();
+const webLinks = {
+    app: (appId) => `${WEB}/apps/${id(appId)}`,
+    testflight: (appId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}`,
+    build: (appId, buildId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}/${id(buildId)}`,
+    betaGroup: (appId, groupId) => `${WEB}/apps/${id(appId)}/testflight/groups/${id(groupId)}`,
+    version: (appId, versionId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/distribution/${PLATFORM_SEGMENT[platform]}/version/${id(versionId)}`,
+    resolutionCenter: (appId) => `${WEB}/apps/${id(appId)}/distribution/reviewsubmissions`,
+    profiles: () => 'https://developer.apple.com/account/resources/profiles/list',
+    certificates: () => 'https://developer.apple.com/account/resources/certificates/list'
+};
+/** A Markdown link, or the plain text when there is no URL. */
+function mdLink(text, url) {
+    const label = text.replace(/[[\]]/g, '\\$&');
+    return url ? `[${label}](${url})` : label;
+}
+
+;// CONCATENATED MODULE: ./src/shared/display.ts
+
+const DISPLAY = {
+    ios: 'iOS',
+    macos: 'macOS',
+    tvos: 'tvOS',
+    visionos: 'visionOS'
+};
+/** Apple's display name of a platform: iOS, macOS, tvOS, visionOS. */
+function platformName(platform) {
+    return DISPLAY[platformInput(platform)] ?? platform;
+}
+/** `2026-11-23 18:17 UTC`. */
+function formatDate(iso) {
+    if (!iso)
+        return undefined;
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 ;// CONCATENATED MODULE: ./src/shared/summary.ts
 
@@ -40799,30 +40860,86 @@ class summary_Summary {
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/report.ts
 
 
+
+
+const ACTION_NAME = 'Distribute to TestFlight';
+/** Only Apple's own join links become links (server text never shapes a URL elsewhere). */
+const TESTFLIGHT_LINK = /^https:\/\/testflight\.apple\.com\/join\/[A-Za-z0-9]+$/;
 const mb = (bytes) => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+/** `1.2.0 (42)`. */
+function buildName(f) {
+    const version = f.build?.version ?? f.target?.version;
+    const number = f.build?.buildNumber ?? f.target?.buildNumber ?? '?';
+    return `${version ? `${version} ` : ''}(${number})`;
+}
+/** Every group that has the build once the run is done, in the order asked. */
+function groupsWithBuild(result) {
+    if (!result)
+        return [];
+    const names = [
+        ...result.groupsAdded,
+        ...result.groupsAlready,
+        ...result.groupsAllBuilds,
+        ...(result.publicLinkGroup ? [result.publicLinkGroup] : [])
+    ];
+    return [...new Set(names)];
+}
+/** The outcome in one sentence: `1.2.0 (42) is on TestFlight for QA, Friends and Family.` */
+function outcomeLine(f) {
+    const name = `${f.app?.name ? `${f.app.name} ` : ''}${buildName(f)}`;
+    if (f.build?.processingState !== 'VALID')
+        return `${name} is ${f.build?.processingState ?? 'PROCESSING'} in App Store Connect.`;
+    const groups = groupsWithBuild(f.result);
+    if (!groups.length)
+        return `${name} is on TestFlight.`;
+    const list = groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups.at(-1)}` : groups[0];
+    return `${name} is on TestFlight for ${list}.`;
+}
+function outcomeOf(f) {
+    if (f.error)
+        return 'fail';
+    return f.warnings?.length || f.skipped?.length || f.result?.groupsRefused.length ? 'warn' : 'ok';
+}
 function renderSummary(f) {
     const { app, build, upload, result } = f;
-    const s = new summary_Summary().heading(`TestFlight: ${app.name || app.bundleId} ${build.version ?? f.target.version ?? ''} (${build.buildNumber})`);
-    const list = (added = [], already = []) => [...added.map((x) => `${x} (added)`), ...already.map((x) => `${x} (already)`)].join(', ') ||
-        undefined;
+    const s = new summary_Summary().heading(ACTION_NAME);
+    const outcome = outcomeOf(f);
+    s.status(outcome, f.error ?? outcomeLine(f));
+    if (f.error)
+        s.text(`**Already done:** ${f.done?.length ? f.done.join(', ') : 'nothing was changed'}.`);
+    const platform = (build?.platform ?? f.target?.platform);
+    const list = (...parts) => parts.flatMap(([names = [], how]) => names.map((n) => `${n} (${how})`)).join(', ') || undefined;
+    const notes = [...(f.notes ?? []), ...(result?.localizations ?? [])];
     s.facts([
-        ['App', `${app.name} (${app.bundleId}, ${app.id})`],
-        ['Version', build.version ?? f.target.version],
-        ['Build', `${build.buildNumber} (${build.id})`],
-        ['Platform', build.platform ?? f.target.platform],
-        ['Processing', `${build.processingState ?? '—'} after ${formatDuration(f.waitedMs)}`],
+        [
+            'App',
+            app
+                ? `${mdLink(app.name || app.bundleId, webLinks.app(app.id))} (${app.bundleId})`
+                : undefined
+        ],
+        [
+            'Build',
+            build && app
+                ? `${mdLink(buildName(f), webLinks.build(app.id, build.id, platform))} (${build.id}${build.uploadedDate ? `, uploaded ${formatDate(build.uploadedDate)}` : ''})`
+                : undefined
+        ],
+        ['Platform', platform ? platformName(platform) : undefined],
+        [
+            'Processing',
+            build ? `${build.processingState ?? '—'} after ${formatDuration(f.waitedMs ?? 0)}` : undefined
+        ],
         [
             'Upload',
             upload
                 ? `${mb(upload.bytes)} in ${upload.parts} part(s), ${formatDuration(upload.transferMs)} (${mb((upload.bytes / Math.max(1, upload.transferMs)) * 1000)}/s)${upload.retries ? `, ${upload.retries} retried` : ''}`
                 : undefined
         ],
+        ['What to Test', notes.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined],
         [
-            'What to Test',
-            result?.localizations.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined
+            'Groups',
+            list([result?.groupsAdded, 'added'], [result?.groupsAlready, 'already'], [result?.groupsAllBuilds, 'has every build'], [result?.groupsRefused.map((r) => r.name), 'refused'])
         ],
-        ['Groups', list(result?.groupsAdded, result?.groupsAlready)],
-        ['Testers', list(result?.testersAdded, result?.testersAlready)],
+        ['Testers', list([result?.testersAdded, 'added'], [result?.testersAlready, 'already'])],
         [
             'Beta review',
             result?.reviewState
@@ -40832,12 +40949,20 @@ function renderSummary(f) {
         ['Notification', result?.notified],
         [
             'Public link',
-            result?.publicLink ? `${result.publicLink} (${result.publicLinkGroup})` : undefined
-        ],
-        ['Requests', f.requests]
+            result?.publicLink
+                ? `${mdLink(result.publicLink, TESTFLIGHT_LINK.test(result.publicLink) ? result.publicLink : undefined)} (${result.publicLinkGroup})`
+                : undefined
+        ]
     ]);
-    if (result?.notes.length)
-        s.list(result.notes);
+    const attention = [
+        ...(f.skipped ?? []).map((x) => `Skipped: ${x}`),
+        ...(f.warnings ?? []),
+        ...(result?.notes ?? [])
+    ];
+    if (attention.length)
+        s.heading('Notes', 3).list(attention);
+    if (f.requests !== undefined)
+        s.details('Requests', `${f.requests} request(s) to App Store Connect.`);
     return s.toString();
 }
 async function writeSummary(f) {
@@ -40917,7 +41042,7 @@ async function settleLimit(items, limit, fn) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/distribute-to-testflight/testflight-api.ts
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/refusals.ts
 
 /**
  * App Store Connect refused a create because the thing exists already (HTTP 409): a localization
@@ -40938,9 +41063,44 @@ class ConflictError extends Error {
         this.name = 'ConflictError';
     }
 }
+/**
+ * App Store Connect refused to give the build to a group (HTTP 409 or 422), e.g. an internal group
+ * that has every build: "Builds cannot be assigned to this internal group."
+ */
+class RefusedError extends Error {
+    detail;
+    cause;
+    code = 'refused';
+    constructor(detail, cause) {
+        super(`groups: ${detail ?? 'refused'}`);
+        this.detail = detail;
+        this.cause = cause;
+        this.name = 'RefusedError';
+    }
+}
+/** Apple's words for "this internal group has every build already". */
+const ALL_BUILDS_REFUSAL = /internal group/i;
+/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
+async function conflictAs(step, request) {
+    try {
+        return await request();
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 409)
+            throw new ConflictError(step, e.errors[0]?.detail, e);
+        throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/testflight-api.ts
+
+
+
 const GROUP_FIELDS = [
     'name',
+    'createdDate',
     'isInternalGroup',
+    'hasAccessToAllBuilds',
     'publicLinkEnabled',
     'publicLinkLimitEnabled',
     'publicLinkLimit',
@@ -40952,6 +41112,8 @@ function toGroup(r) {
         id: r.id,
         name: String(a.name ?? ''),
         isInternal: a.isInternalGroup === true,
+        allBuilds: a.isInternalGroup === true && a.hasAccessToAllBuilds === true,
+        createdDate: a.createdDate,
         publicLinkEnabled: a.publicLinkEnabled,
         publicLinkLimitEnabled: a.publicLinkLimitEnabled,
         publicLinkLimit: a.publicLinkLimit,
@@ -40965,17 +41127,6 @@ function linkAttributes(link) {
     if (link.limit !== undefined)
         Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: link.limit });
     return attributes;
-}
-/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
-async function conflictAs(step, request) {
-    try {
-        return await request();
-    }
-    catch (e) {
-        if (e instanceof ApiError && e.status === 409)
-            throw new ConflictError(step, e.errors[0]?.detail, e);
-        throw e;
-    }
 }
 class AscTestFlightApi {
     client;
@@ -41034,13 +41185,38 @@ class AscTestFlightApi {
         });
     }
     async addBuildToGroups(buildId, groupIds) {
-        await this.client.post(`${buildPath(buildId)}/relationships/betaGroups`, { data: groupIds.map((id) => ({ type: 'betaGroups', id })) }, { idempotent: true });
+        try {
+            await this.client.post(`${buildPath(buildId)}/relationships/betaGroups`, { data: groupIds.map((id) => ({ type: 'betaGroups', id })) }, { idempotent: true });
+        }
+        catch (e) {
+            if (e instanceof ApiError && (e.status === 409 || e.status === 422))
+                throw new RefusedError(e.errors[0]?.detail, e);
+            throw e;
+        }
+    }
+    async groupsNamed(appId, name) {
+        const { data } = await this.client.all('/v1/betaGroups', {
+            'filter[app]': [appId],
+            'filter[name]': [name],
+            'fields[betaGroups]': GROUP_FIELDS
+        });
+        return data.map(toGroup).filter((g) => g.name === name);
+    }
+    async deleteGroup(groupId) {
+        try {
+            await this.client.delete(`/v1/betaGroups/${encodeURIComponent(groupId)}`);
+        }
+        catch (e) {
+            if (e instanceof ApiError && e.status === 404)
+                return;
+            throw e;
+        }
     }
     async addTestersToBuild(buildId, testerIds) {
         await this.client.post(`${buildPath(buildId)}/relationships/individualTesters`, { data: testerIds.map((id) => ({ type: 'betaTesters', id })) }, { idempotent: true });
     }
     async createPublicLinkGroup(appId, buildId, name, link) {
-        const doc = await this.client.post('/v1/betaGroups', {
+        const doc = await conflictAs('groups', () => this.client.post('/v1/betaGroups', {
             data: {
                 type: 'betaGroups',
                 attributes: { name, isInternalGroup: false, ...linkAttributes(link) },
@@ -41059,7 +41235,7 @@ class AscTestFlightApi {
                 const found = data.find((g) => g.attributes?.name === name);
                 return found ? { data: found } : undefined;
             }
-        });
+        }));
         return toGroup(doc.data);
     }
     async enablePublicLink(groupId, link) {
@@ -41111,7 +41287,7 @@ const reviewState = (r) => r.attributes?.betaReviewState;
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/apply.ts
 
 
-/** Localizations written at once. */
+/** Localizations (and, after a refusal, single groups) written at once. */
 const LOCALIZATION_CONCURRENCY = 4;
 /** Answers export compliance, when the plan says to. */
 async function applyCompliance(api, t, plan) {
@@ -41155,10 +41331,52 @@ async function applyLocalizations(api, t, plan) {
         ...changed
     ];
 }
-/** Adds the build to the plan's groups, in one request. */
+/**
+ * Adds the build to the plan's groups in one request. When Apple refuses that request, the groups
+ * are given one per request, so one group's refusal (an internal group that has every build) never
+ * loses the others; a refusal that says the group is internal means it has the build already.
+ */
 async function applyGroups(api, t, plan) {
-    if (plan.addGroups.length)
+    const outcome = { added: [], allBuilds: [], refused: [] };
+    if (!plan.addGroups.length)
+        return outcome;
+    try {
         await api.addBuildToGroups(t.build.id, plan.addGroups.map((g) => g.id));
+        outcome.added.push(...plan.addGroups);
+        return outcome;
+    }
+    catch (e) {
+        if (!(e instanceof RefusedError))
+            throw e;
+        if (plan.addGroups.length === 1)
+            return sort(outcome, plan.addGroups[0], e);
+    }
+    await mapLimit(plan.addGroups, LOCALIZATION_CONCURRENCY, async (group) => {
+        try {
+            await api.addBuildToGroups(t.build.id, [group.id]);
+            outcome.added.push(group);
+        }
+        catch (e) {
+            if (!(e instanceof RefusedError))
+                throw e;
+            sort(outcome, group, e);
+        }
+    });
+    const order = (list) => plan.addGroups.filter((g) => list.includes(g));
+    return {
+        added: order(outcome.added),
+        allBuilds: order(outcome.allBuilds),
+        refused: plan.addGroups
+            .map((g) => outcome.refused.find((r) => r.group === g))
+            .filter((r) => r !== undefined)
+    };
+}
+function sort(outcome, group, e) {
+    if (ALL_BUILDS_REFUSAL.test(e.detail ?? ''))
+        outcome.allBuilds.push(group);
+    else
+        outcome.refused.push({ group, detail: e.detail });
+    return outcome;
 }
 /** Gives the build to the plan's individual testers, in one request. */
 async function applyTesters(api, t, plan) {
@@ -41170,18 +41388,56 @@ async function applyPublicLink(api, t, plan) {
     const pl = plan.publicLink;
     if (!pl)
         return {};
-    if (pl.action === 'create') {
-        const group = await api.createPublicLinkGroup(t.appId, t.build.id, pl.name, {
-            limit: pl.limit
-        });
-        return {
-            group: group.name,
-            link: group.publicLink ?? (await api.publicLink(group.id)),
-            note: `Created the external group '${group.name}' with a public link.`
-        };
-    }
+    if (pl.action === 'create')
+        return createPublicLink(api, t, pl.name, pl.limit);
     const group = pl.action === 'update' ? await api.enablePublicLink(pl.group.id, { limit: pl.limit }) : pl.group;
     return { group: pl.group.name, link: group.publicLink ?? (await api.publicLink(pl.group.id)) };
+}
+/** The one every run keeps among groups of one name: the oldest (by createdDate, then lowest ID). */
+function keeperOf(groups) {
+    const time = (g) => {
+        const ms = g.createdDate ? Date.parse(g.createdDate) : NaN;
+        return Number.isNaN(ms) ? Infinity : ms;
+    };
+    return [...groups].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+}
+/**
+ * Creates the public link group, then looks again: Apple accepts a second group of one name, so two
+ * runs at once can each make one. Every run keeps the oldest; the run that made another removes it.
+ * A create answered "already exists" (409) is followed by the same read, never a failure or a retry.
+ */
+async function createPublicLink(api, t, name, limit) {
+    let created;
+    try {
+        created = await api.createPublicLinkGroup(t.appId, t.build.id, name, { limit });
+    }
+    catch (e) {
+        if (!(e instanceof ConflictError))
+            throw e;
+    }
+    const same = await api.groupsNamed(t.appId, name);
+    const keeper = keeperOf(created && !same.some((g) => g.id === created.id) ? [...same, created] : same);
+    if (!keeper)
+        throw new Error(`the group '${name}' was neither created nor found`);
+    if (keeper.id === created?.id)
+        return {
+            group: keeper.name,
+            link: keeper.publicLink ?? (await api.publicLink(keeper.id)),
+            note: `Created the external group '${keeper.name}' with a public link.`
+        };
+    if (created)
+        await api.deleteGroup(created.id);
+    await api.addBuildToGroups(t.build.id, [keeper.id]);
+    const group = keeper.publicLinkEnabled && keeper.publicLink
+        ? keeper
+        : await api.enablePublicLink(keeper.id, { limit });
+    return {
+        group: keeper.name,
+        link: group.publicLink ?? (await api.publicLink(keeper.id)),
+        note: created
+            ? `Another run created the external group '${keeper.name}' at the same time; this run's copy was removed and the build given to that one.`
+            : undefined
+    };
 }
 /** Submits the build for beta review; one submitted meanwhile is reported, not submitted again. */
 async function applyReview(api, t, plan) {
@@ -41228,20 +41484,42 @@ async function applyNotification(api, t, plan) {
  * public link, testers, beta review, the notification. Creates recover lost answers by reading;
  * relationship adds are idempotent.
  */
-async function applyPlan(api, target, plan) {
+async function applyPlan(api, target, plan, step = () => undefined) {
     const complianceSet = await applyCompliance(api, target, plan);
+    if (complianceSet)
+        step('export compliance answered');
     const localizations = await applyLocalizations(api, target, plan);
-    await applyGroups(api, target, plan);
+    if (plan.localizations.length)
+        step('notes set');
+    const groups = await applyGroups(api, target, plan);
+    const given = [
+        ...groups.added,
+        ...plan.groupsAlready,
+        ...plan.groupsAllBuilds,
+        ...groups.allBuilds
+    ];
+    if (given.length)
+        step(`given to ${given.map((g) => g.name).join(', ')}`);
     const link = await applyPublicLink(api, target, plan);
+    if (link.link)
+        step(`public link of ${link.group} ready`);
     await applyTesters(api, target, plan);
+    if (plan.addTesters.length)
+        step(`given to ${plan.addTesters.length} tester(s)`);
     const review = await applyReview(api, target, plan);
+    if (review.submitted)
+        step('submitted for beta review');
     const notification = await applyNotification(api, target, plan);
+    if (notification.notified === 'sent')
+        step('testers notified');
     const notes = [...plan.notes, link.note, review.note, notification.note].filter((n) => n !== undefined);
     return {
         complianceSet,
         localizations,
-        groupsAdded: plan.addGroups.map((g) => g.name),
+        groupsAdded: groups.added.map((g) => g.name),
         groupsAlready: plan.groupsAlready.map((g) => g.name),
+        groupsAllBuilds: [...plan.groupsAllBuilds, ...groups.allBuilds].map((g) => g.name),
+        groupsRefused: groups.refused.map((r) => ({ name: r.group.name, detail: r.detail })),
         testersAdded: plan.addTesters.map((tester) => tester.email),
         testersAlready: plan.testersAlready.map((tester) => tester.email),
         reviewState: review.state,
@@ -41366,13 +41644,15 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-class TransferError extends Error {
-    constructor(message) {
-        super(message);
+
+
+/** The upload host (or the operations Apple gave for it) did not let the file through. */
+class TransferError extends EnvironmentError {
+    constructor(message, advice = 'Run the step again (it starts a new upload)') {
+        super('upload-host', message, { advice });
         this.name = 'TransferError';
     }
 }
-const transfer_realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * The file's digest (hex) in one sequential pass through a reused 1 MiB buffer: it runs beside the
  * parts' uploads (reads interleave with theirs) and holds nothing of the file in memory.
@@ -41459,9 +41739,33 @@ async function pump(req, file, buffer, offset, length) {
     req.end();
 }
 const RETRY = new Set([408, 429, 500, 502, 503, 504]);
+/** A part answered with a status worth another attempt. */
+class RetryablePart extends Error {
+    answer;
+    constructor(answer) {
+        super(`HTTP ${answer.status}`);
+        this.answer = answer;
+    }
+}
+/** Part failures: refusals stop, retryable statuses and network errors go again. */
+function classifyPartFailure(error) {
+    if (error instanceof TransferError)
+        return { retry: false };
+    if (error instanceof RetryablePart)
+        return {
+            retry: true,
+            why: error.message,
+            afterMs: retryAfterMs(error.answer.retryAfter ?? null)
+        };
+    return { retry: true, why: failureReason(error) };
+}
+function failureReason(error) {
+    return error.code ?? error.message;
+}
 /**
  * Sends every part as its operation says, streamed from disk, at most `concurrency` at once, each
- * retried on network errors and 408/429/5xx with backoff (Retry-After honoured).
+ * retried on network errors and 408/429/5xx with full-jitter backoff (Retry-After honoured, capped
+ * at a minute).
  */
 async function transferParts(ops, path, fileSize, options = {}) {
     checkOperations(ops, fileSize);
@@ -41469,7 +41773,7 @@ async function transferParts(ops, path, fileSize, options = {}) {
     const attempts = options.attempts ?? 5;
     const timeoutMs = options.timeoutMs ?? 10 * 60_000;
     const baseDelayMs = options.baseDelayMs ?? 1000;
-    const sleep = options.sleep ?? transfer_realSleep;
+    const { sleep } = options;
     const log = options.log ?? (() => undefined);
     const httpAgent = new external_node_http_.Agent({ keepAlive: true, maxSockets: concurrency });
     const httpsAgent = new external_node_https_namespaceObject.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -41482,34 +41786,26 @@ async function transferParts(ops, path, fileSize, options = {}) {
             const buffer = buffers.pop() ?? Buffer.allocUnsafe(1 << 20);
             const label = `part ${op.partNumber ?? i + 1} of ${ops.length}`;
             const agent = op.url.startsWith('https:') ? httpsAgent : httpAgent;
-            for (let attempt = 1;; attempt++) {
-                let why;
-                let retryAfter;
-                try {
-                    const answer = await sendPart(op, file, buffer, agent, timeoutMs);
-                    if (answer.status >= 200 && answer.status < 300) {
-                        buffers.push(buffer);
-                        return;
-                    }
-                    why = `HTTP ${answer.status}`;
-                    if (!RETRY.has(answer.status)) {
-                        const expired = op.expiration && Date.parse(op.expiration) < Date.now();
-                        throw new TransferError(`The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''}).${expired ? ' Its upload URL has expired; run the step again to start a new upload.' : ''}`);
-                    }
-                    retryAfter = retryAfterMs(answer.retryAfter ?? null);
+            await retry({ attempts, baseDelayMs, maxDelayMs: 60_000, longRetryAfter: 'cap' }, async () => {
+                const answer = await sendPart(op, file, buffer, agent, timeoutMs);
+                if (answer.status >= 200 && answer.status < 300) {
+                    buffers.push(buffer);
+                    return;
                 }
-                catch (e) {
-                    if (e instanceof TransferError)
-                        throw e;
-                    why = e.code ?? e.message;
-                }
-                if (attempt >= attempts)
-                    throw new TransferError(`The upload of ${label} failed ${attempt} times (last: ${why}). Check the runner's network and run the step again.`);
-                const delay = Math.min(60_000, retryAfter ?? baseDelayMs * 2 ** (attempt - 1));
-                retries++;
-                log(`Upload of ${label}: ${why}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${attempts}).`);
-                await sleep(delay);
-            }
+                if (RETRY.has(answer.status))
+                    throw new RetryablePart(answer);
+                const expired = op.expiration && Date.parse(op.expiration) < Date.now();
+                throw new TransferError(`The upload of ${label} was refused (HTTP ${answer.status}${answer.body ? `: ${answer.body.trim()}` : ''})`, expired
+                    ? 'Its upload URL has expired; run the step again to start a new upload'
+                    : undefined);
+            }, classifyPartFailure, {
+                sleep,
+                onRetry: ({ attempt, of, delayMs, why }) => {
+                    retries++;
+                    log(`Upload of ${label}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+                },
+                giveUp: (error, n) => new EnvironmentError('upload-host', `The upload of ${label} failed ${n} times (last: ${failureReason(error)})`, { cause: error })
+            });
         });
     }
     finally {
@@ -41525,7 +41821,6 @@ async function transferParts(ops, path, fileSize, options = {}) {
 
 
 
-const upload_realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function details(state, kind) {
     return (state?.[kind] ?? []).map((d) => [d.code, d.description].filter(Boolean).join(': '));
 }
@@ -41536,7 +41831,6 @@ function details(state, kind) {
  */
 async function uploadArchive(client, appId, archive, target, options) {
     const log = options.log ?? (() => undefined);
-    const sleep = options.sleep ?? upload_realSleep;
     const attributes = {
         cfBundleShortVersionString: target.version,
         cfBundleVersion: target.buildNumber,
@@ -41612,18 +41906,27 @@ async function uploadArchive(client, appId, archive, target, options) {
         }
     });
     // 5. Follow the upload's state.
-    for (;;) {
+    let state;
+    return pollUntil({
+        deadline: options.deadline,
+        intervalMs: options.pollIntervalMs,
+        log,
+        sleep: options.sleep,
+        timeout: () => new TimeoutError(`The upload ${uploadId} was still ${state?.state ?? 'PROCESSING'} when processing-timeout ran out. Run the step again later (it finds the build once Apple has it), or raise processing-timeout.`)
+    }, async () => {
         const doc = await client.get(`/v1/buildUploads/${encodeURIComponent(uploadId)}`, {
             'fields[buildUploads]': ['state', 'build']
         });
-        const state = doc.data.attributes?.state;
-        const warnings = details(state, 'warnings');
+        state = doc.data.attributes?.state;
         if (state?.state === 'FAILED') {
             const errors = details(state, 'errors');
             throw new ConfigurationError(`App Store Connect refused the upload of ${archive.fileName} (build upload ${uploadId}): ${errors.length ? errors.join('; ') : 'no reason given'}. Fix the archive and run the step again.`, 'ipa-path');
         }
-        if (state?.state === 'COMPLETE')
-            return {
+        if (state?.state !== 'COMPLETE')
+            return { done: false, waiting: `Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}` };
+        return {
+            done: true,
+            value: {
                 uploadId,
                 buildId: relatedId(doc.data, 'build'),
                 bytes: transfer.bytes,
@@ -41631,15 +41934,10 @@ async function uploadArchive(client, appId, archive, target, options) {
                 retries: transfer.retries,
                 transferMs: transfer.ms,
                 sha256,
-                warnings
-            };
-        const left = options.deadline - Date.now();
-        if (left <= 0)
-            throw new TimeoutError(`The upload ${uploadId} was still ${state?.state ?? 'PROCESSING'} when processing-timeout ran out. Run the step again later (it finds the build once Apple has it), or raise processing-timeout.`);
-        const pause = Math.min(left, options.pollIntervalMs);
-        log(`Upload ${uploadId} is ${state?.state ?? 'PROCESSING'}; checking again in ${formatDuration(pause)}.`);
-        await sleep(pause);
-    }
+                warnings: details(state, 'warnings')
+            }
+        };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/main.ts
@@ -41659,93 +41957,144 @@ async function uploadArchive(client, appId, archive, target, options) {
 
 
 
+
+
+
+const ACTION = 'distribute-to-testflight';
 async function run() {
-    return runAction('distribute-to-testflight', async () => {
-        const settings = readSettings();
-        const archive = settings.ipaPath
-            ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath))
-            : undefined;
-        const target = resolveTarget(settings, archive);
-        const client = createClient(settings.connection, 'distribute-to-testflight');
-        const app = await findApp(client, {
-            appId: target.appId,
-            bundleId: target.bundleId,
-            bundleIdSource: archive && !settings.bundleId ? archive.fileName : undefined
-        });
-        const api = new AscTestFlightApi(client);
-        const request = distributionRequest(settings);
-        const wanted = await outputs_group('Checking groups and testers', () => preflight(api, app.id, request));
-        const search = {
-            appId: app.id,
-            version: target.version,
-            buildNumber: target.buildNumber,
-            platform: target.platform
-        };
-        const name = describeBuild(search);
-        const startedAt = Date.now();
-        let upload;
-        let known;
-        if (archive) {
-            known = await findBuild(client, search);
-            if (known)
-                info(`Build ${name} is already in App Store Connect; it is not uploaded again.`);
-            else {
-                upload = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
-                    pollIntervalMs: settings.pollIntervalMs,
-                    deadline: Date.now() + settings.processingTimeoutMs,
-                    log: (m) => info(m)
-                }));
-                const mib = upload.bytes / (1 << 20);
-                info(`Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`);
-                for (const w of upload.warnings)
-                    warning(`App Store Connect: ${w}`);
-                known = upload.buildId;
-            }
+    return runAction(ACTION, async () => {
+        const facts = {};
+        const seen = {};
+        try {
+            await distribute(facts, seen);
         }
-        const waited = await outputs_group(`Waiting for build ${name}`, () => waitForBuild(client, search, {
-            wait: settings.waitForProcessing,
-            timeoutMs: settings.processingTimeoutMs,
-            pollIntervalMs: settings.pollIntervalMs,
-            startedAt,
-            log: (m) => info(m)
-        }, known));
-        const build = waited.build;
-        info(`Build ${name} (${build.id}) is ${build.processingState}.`);
-        let result;
-        if (build.processingState === 'VALID') {
-            const plan = planConfiguration(build, wanted);
-            for (const w of plan.warnings)
-                warning(w);
-            result = await outputs_group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () => applyPlan(api, { appId: app.id, build }, plan));
-            for (const n of result.notes)
-                info(n);
+        catch (error) {
+            await writeSummary({
+                ...facts,
+                ...fromReport(),
+                requests: seen.client?.stats.requests,
+                error: redact(failureMessage(ACTION, error))
+            }).catch(() => undefined);
+            runReport.summaryWritten = true;
+            throw error;
         }
-        else {
-            const asked = wantsConfiguration(request);
-            if (asked.length)
-                warning(`Build ${name} is still ${build.processingState}, so ${asked.join(', ')} ${asked.length > 1 ? 'were' : 'was'} not applied (wait-for-processing is false). Run the step again once it is VALID.`);
-        }
-        setOutputs({
-            'app-id': app.id,
-            'build-id': build.id,
-            version: build.version ?? target.version,
-            'build-number': build.buildNumber,
-            platform: platformInput(target.platform),
-            'processing-state': build.processingState,
-            'upload-id': upload?.uploadId,
-            'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
-            'public-link': result?.publicLink
-        });
-        await writeSummary({
-            app,
-            build,
-            target,
-            waitedMs: Date.now() - startedAt,
-            upload,
-            result,
-            requests: client.stats.requests
-        });
     });
+}
+const fromReport = () => ({
+    done: [...runReport.done],
+    warnings: [...runReport.warnings],
+    skipped: [...runReport.skipped]
+});
+function warn(message, title) {
+    warning(message, { title });
+    runReport.warn(message);
+}
+async function distribute(facts, seen) {
+    const settings = readSettings();
+    const archive = settings.ipaPath
+        ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath))
+        : undefined;
+    const target = resolveTarget(settings, archive);
+    facts.target = target;
+    const client = createClient(settings.connection, ACTION);
+    seen.client = client;
+    const app = await findApp(client, {
+        appId: target.appId,
+        bundleId: target.bundleId,
+        bundleIdSource: archive && !settings.bundleId ? archive.fileName : undefined
+    });
+    facts.app = app;
+    const api = new AscTestFlightApi(client);
+    const request = distributionRequest(settings);
+    const wanted = await outputs_group('Checking groups and testers', () => preflight(api, app.id, request));
+    const search = {
+        appId: app.id,
+        version: target.version,
+        buildNumber: target.buildNumber,
+        platform: target.platform
+    };
+    const name = describeBuild(search);
+    const startedAt = Date.now();
+    let known;
+    if (archive) {
+        known = await findBuild(client, search);
+        if (known)
+            info(`Build ${name} is already in App Store Connect; it is not uploaded again.`);
+        else {
+            const upload = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
+                pollIntervalMs: settings.pollIntervalMs,
+                deadline: Date.now() + settings.processingTimeoutMs,
+                log: (m) => info(m)
+            }));
+            facts.upload = upload;
+            runReport.step(`uploaded ${archive.fileName}`);
+            const mib = upload.bytes / (1 << 20);
+            info(`Uploaded ${mib.toFixed(1)} MiB in ${upload.parts} part(s) in ${(upload.transferMs / 1000).toFixed(2)}s transfer (${((mib * 1000) / Math.max(1, upload.transferMs)).toFixed(0)} MiB/s); build upload ${upload.uploadId} is COMPLETE.`);
+            for (const w of upload.warnings)
+                warn(`App Store Connect: ${w}`, 'Upload warning');
+            known = upload.buildId;
+        }
+    }
+    // What to Test is accepted while the build processes: written as soon as the build is visible.
+    const writeNotes = async (visible) => {
+        facts.build = visible;
+        const notes = planNotes(visible, wanted.whatToTest);
+        for (const w of notes.warnings)
+            warn(w, 'What to Test changed');
+        facts.notes = await applyLocalizations(api, { appId: app.id, build: visible }, notes);
+        if (notes.localizations.length) {
+            runReport.step('notes set');
+            info(`What to Test set for ${notes.localizations.map((l) => l.locale).join(', ')} (build ${visible.processingState ?? 'PROCESSING'}).`);
+        }
+    };
+    const waited = await outputs_group(`Waiting for build ${name}`, () => waitForBuild(client, search, {
+        wait: settings.waitForProcessing,
+        timeoutMs: settings.processingTimeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        startedAt,
+        log: (m) => info(m),
+        onVisible: writeNotes
+    }, known));
+    const build = waited.build;
+    facts.build = build;
+    facts.waitedMs = Date.now() - startedAt;
+    info(`Build ${name} (${build.id}) is ${build.processingState}.`);
+    let result;
+    if (build.processingState === 'VALID') {
+        runReport.step('build VALID');
+        const plan = planConfiguration(build, { ...wanted, whatToTest: {} });
+        for (const w of plan.warnings)
+            warn(w, 'Export compliance');
+        result = await outputs_group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () => applyPlan(api, { appId: app.id, build }, plan, (step) => runReport.step(step)));
+        facts.result = result;
+        for (const g of result.groupsAllBuilds)
+            info(`'${serverText(g)}' is an internal group that has every build; it has this one too (nothing to link).`);
+        for (const r of result.groupsRefused)
+            warn(`App Store Connect refused to give the build to '${serverText(r.name)}'${r.detail ? `: ${serverText(r.detail)}` : ''}. The other groups have it.`, 'Group refused');
+        for (const n of result.notes)
+            info(serverText(n));
+    }
+    else {
+        const asked = wantsConfiguration(request);
+        if (asked.length) {
+            warning(`Build ${name} is still ${build.processingState}, so ${asked.join(', ')} ${asked.length > 1 ? 'were' : 'was'} not applied (wait-for-processing is false). Run the step again once it is VALID.`, { title: 'Configuration skipped' });
+            runReport.skip(`${asked.join(', ')}: the build is ${build.processingState} and wait-for-processing is false`);
+        }
+    }
+    setOutputs({
+        'app-id': app.id,
+        'build-id': build.id,
+        version: build.version ?? target.version,
+        'build-number': build.buildNumber,
+        platform: platformInput(target.platform),
+        'processing-state': build.processingState,
+        'upload-id': facts.upload?.uploadId,
+        'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
+        'public-link': result?.publicLink
+    });
+    notice(serverText(outcomeLine(facts)), { title: 'TestFlight' });
+    await writeSummary({ ...facts, ...fromReport(), requests: client.stats.requests });
+    runReport.summaryWritten = true;
 }
 /** The part of the settings that says what to do with the build (no credentials, no paths). */
 function distributionRequest(s) {
@@ -41760,10 +42109,10 @@ function distributionRequest(s) {
         publicLinkLimit: s.publicLinkLimit
     };
 }
+/** What waits for a VALID build (What to Test does not: it is written while processing). */
 function wantsConfiguration(s) {
     return [
         s.usesNonExemptEncryption !== undefined && 'export compliance',
-        Object.keys(s.whatToTest).length && 'What to Test',
         s.groups.length && 'groups',
         s.testers.length && 'testers',
         s.submitForReview && 'the beta review submission',

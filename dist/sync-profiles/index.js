@@ -31909,6 +31909,8 @@ var core = __nccwpck_require__(7864);
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class errors_ConfigurationError extends Error {
@@ -31936,6 +31938,38 @@ class TimeoutError extends Error {
         super(message);
         this.name = 'TimeoutError';
     }
+}
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
 }
 function errorMessage(error) {
     if (error instanceof Error)
@@ -32960,6 +32994,55 @@ function serverText(value, max = MAX_ECHO) {
         .replace(/##\[/g, '#\u200b#['));
 }
 
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
+/**
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
+ */
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -33048,6 +33131,151 @@ function describe(status, method, path, errors, note) {
     return `${head}: ${details}${more}.${note ? ` ${note}` : ''}${tip ? ` ${tip}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = Buffer.from(await res.arrayBuffer());
+    }
+    catch (error) {
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
 const WINDOWS = {
     second: 1000,
@@ -33124,20 +33352,12 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33166,7 +33386,7 @@ class AscClient {
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
@@ -33176,7 +33396,7 @@ class AscClient {
         if (/^https?:\/\//i.test(target)) {
             url = new URL(target);
             if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
+                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
         }
         else {
             const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
@@ -33196,68 +33416,70 @@ class AscClient {
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return response;
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -33292,48 +33514,9 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
-        try {
-            res = await this.opts.fetch(url, {
-                method,
-                headers,
-                body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
-        }
-        catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
-        }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -33349,51 +33532,18 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
@@ -33496,12 +33646,77 @@ async function runAction(action, main) {
     }
 }
 function failureMessage(action, error) {
-    if (error instanceof errors_ConfigurationError || error instanceof errors_ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
+    const known = classifyError(error);
+    if (known instanceof errors_ConfigurationError ||
+        known instanceof errors_ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -34436,533 +34651,9 @@ function summarizeCached(key, profiles) {
     ]));
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
-const compiled = new WeakMap();
-function compile(index) {
-    let byLength = compiled.get(index);
-    if (byLength)
-        return byLength;
-    byLength = new Map();
-    const byTemplate = new Map();
-    for (const op of index.operations) {
-        let t = byTemplate.get(op.p);
-        if (!t) {
-            const parts = splitPath(op.p);
-            const names = [];
-            const segs = parts.map((s) => {
-                const m = /^\{(.+)\}$/.exec(s);
-                if (m) {
-                    names.push(m[1]);
-                    return null;
-                }
-                return s;
-            });
-            t = { template: op.p, segs, names, ops: {} };
-            byTemplate.set(op.p, t);
-            const list = byLength.get(segs.length) ?? [];
-            list.push(t);
-            byLength.set(segs.length, list);
-        }
-        t.ops[op.m.toUpperCase()] = op;
-    }
-    compiled.set(index, byLength);
-    return byLength;
-}
-function splitPath(path) {
-    let p = path;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
-        try {
-            p = new URL(p).pathname;
-        }
-        catch {
-            /* keep as is */
-        }
-    }
-    const q = p.search(/[?#]/);
-    if (q >= 0)
-        p = p.slice(0, q);
-    return p.split('/').filter((s) => s !== '');
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/**
- * Finds the path template a concrete path belongs to, whatever the method. A literal segment wins
- * over a `{param}` at the same position (compared left to right).
- */
-function matchPath(index, path) {
-    const parts = splitPath(path);
-    const candidates = compile(index).get(parts.length) ?? [];
-    let best;
-    for (const t of candidates) {
-        let ok = true;
-        for (let i = 0; i < parts.length; i++) {
-            const s = t.segs[i];
-            if (s !== null && s !== parts[i]) {
-                ok = false;
-                break;
-            }
-        }
-        if (!ok)
-            continue;
-        if (!best || morePrecise(t, best))
-            best = t;
-    }
-    if (!best)
-        return undefined;
-    const pathParams = {};
-    let k = 0;
-    best.segs.forEach((s, i) => {
-        if (s === null)
-            pathParams[best.names[k++]] = safeDecode(parts[i]);
-    });
-    return { template: best.template, pathParams, operations: best.ops };
-}
-function morePrecise(a, b) {
-    for (let i = 0; i < a.segs.length; i++) {
-        const al = a.segs[i] !== null;
-        const bl = b.segs[i] !== null;
-        if (al !== bl)
-            return al;
-    }
-    return false;
-}
-/** The operation for a method and a concrete path (`/v1/apps/123/builds`), with its path parameters. */
-function matchOperation(index, method, path) {
-    const m = matchPath(index, path);
-    if (!m)
-        return undefined;
-    const op = m.operations[method.toUpperCase()];
-    if (!op)
-        return undefined;
-    return { op, pathParams: m.pathParams };
-}
-/** The operation with exactly this template (`GET`, `/v1/apps/{id}`). */
-function findOperation(index, method, template) {
-    const parts = splitPath(template);
-    const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
-    return t?.ops[method.toUpperCase()];
-}
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Problems with the query parameters of a request, each naming its parameter. */
-function validateQueryDetailed(index, op, query) {
-    const problems = [];
-    const params = op.q ?? [];
-    const byName = new Map(params.map((p) => [p.n, p]));
-    const where = describeOperation(op);
-    const paged = op.m === 'GET' && byName.has('limit');
-    for (const [name, raw] of Object.entries(query)) {
-        const p = byName.get(name);
-        // Apple's `links.next` adds `cursor`, which the document does not list
-        if (!p && name === 'cursor' && paged)
-            continue;
-        if (!p) {
-            const names = params.map((x) => x.n);
-            const guess = closest(name, names);
-            problems.push({
-                parameter: name,
-                kind: 'unknown',
-                message: names.length
-                    ? `'${name}' is not a parameter of ${where}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(names)}`
-                    : `'${name}' is not a parameter of ${where}, which takes no query parameters`
-            });
-            continue;
-        }
-        const value = String(raw);
-        if (p.t === 'list') {
-            const items = value.split(',').map((s) => s.trim());
-            if (value.trim() === '' || items.some((s) => s === '')) {
-                problems.push({
-                    parameter: name,
-                    kind: 'empty',
-                    message: `'${name}' has an empty value${value.trim() === '' ? '' : ` in '${value}'`}`
-                });
-                continue;
-            }
-            for (const item of items) {
-                const problem = checkScalar(index, p, p.i ?? 'string', item);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        else {
-            if (value === '' && p.t !== 'string') {
-                problems.push({ parameter: name, kind: 'empty', message: `'${name}' has an empty value` });
-                continue;
-            }
-            const problem = checkScalar(index, p, p.t, value);
-            if (problem)
-                problems.push(problem);
-        }
-    }
-    for (const p of params) {
-        if (p.r && !(p.n in query)) {
-            const allowed = p.e !== undefined ? `; one of: ${briefList(index.enums[p.e] ?? [])}` : '';
-            problems.push({
-                parameter: p.n,
-                kind: 'required',
-                message: `'${p.n}' is required by ${where}${allowed}`
-            });
-        }
-    }
-    return problems;
-}
-function checkScalar(index, p, type, value) {
-    const name = p.n;
-    if (type === 'integer') {
-        if (!/^-?\d+$/.test(value)) {
-            return {
-                parameter: name,
-                kind: 'integer',
-                message: `'${name}' must be an integer, not '${value}'`
-            };
-        }
-        const n = Number(value);
-        if (p.max !== undefined && n > p.max) {
-            return { parameter: name, kind: 'max', message: `'${name}' is ${n}; the maximum is ${p.max}` };
-        }
-        if ((name === 'limit' || name.startsWith('limit[')) && n < 1) {
-            return { parameter: name, kind: 'min', message: `'${name}' is ${n}; the minimum is 1` };
-        }
-        return undefined;
-    }
-    if (type === 'number') {
-        if (value.trim() === '' || !Number.isFinite(Number(value))) {
-            return {
-                parameter: name,
-                kind: 'number',
-                message: `'${name}' must be a number, not '${value}'`
-            };
-        }
-        if (p.max !== undefined && Number(value) > p.max) {
-            return {
-                parameter: name,
-                kind: 'max',
-                message: `'${name}' is ${value}; the maximum is ${p.max}`
-            };
-        }
-        return undefined;
-    }
-    if (type === 'boolean') {
-        if (value !== 'true' && value !== 'false') {
-            return {
-                parameter: name,
-                kind: 'boolean',
-                message: `'${name}' must be true or false, not '${value}'`
-            };
-        }
-        return undefined;
-    }
-    if (p.e !== undefined) {
-        const allowed = index.enums[p.e] ?? [];
-        if (!allowed.includes(value)) {
-            const guess = closest(value, allowed);
-            return {
-                parameter: name,
-                kind: 'enum',
-                message: `'${value}' is not a valid value of '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(allowed)}`
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Problems with the query parameters of a request (`cursor` is accepted on paged GETs: Apple's
- * `links.next` carries it though the document does not list it): unknown parameter, value not in the enum (lists
- * are comma-separated), not an integer, over the maximum, required parameter missing.
- */
-function validateQuery(index, op, query) {
-    return validateQueryDetailed(index, op, query).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-function escapePointer(key) {
-    return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function refName(ref) {
-    return ref.split('/').pop() ?? ref;
-}
-function typeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-class BodyValidator {
-    schemas;
-    constructor(schemas) {
-        this.schemas = schemas;
-    }
-    resolve(schema, depth = 0) {
-        let s = schema;
-        let guard = 0;
-        while (s && s.$ref && guard++ < 32 + depth) {
-            const next = this.schemas[refName(s.$ref)];
-            if (!next)
-                return {};
-            s = next;
-        }
-        return s ?? {};
-    }
-    check(schema, value, pointer, out) {
-        if (out.length >= MAX_PROBLEMS)
-            return;
-        const s = this.resolve(schema);
-        if (value === null) {
-            if (s.nullable)
-                return;
-            const variants = s.oneOf ?? s.anyOf;
-            if (variants ? variants.some((v) => this.resolve(v).nullable) : s.type === undefined)
-                return;
-            out.push({ pointer, kind: 'null', message: `${label(pointer)}: must not be null` });
-            return;
-        }
-        if (s.allOf)
-            for (const part of s.allOf)
-                this.check(part, value, pointer, out);
-        if (s.oneOf || s.anyOf) {
-            this.checkAlternatives(s, value, pointer, out);
-            return;
-        }
-        if (s.type && !typeMatches(s.type, value)) {
-            out.push({
-                pointer,
-                kind: 'type',
-                message: `${label(pointer)}: must be ${article(s.type)}, not ${article(typeOf(value))}`
-            });
-            return;
-        }
-        if (s.enum && !s.enum.includes(value)) {
-            const allowed = s.enum.map((v) => String(v));
-            out.push({
-                pointer,
-                kind: 'enum',
-                message: `${label(pointer)}: '${String(value)}' is not allowed; one of: ${briefList(allowed)}`
-            });
-            return;
-        }
-        if (typeof value === 'string' && s.format) {
-            const problem = checkFormat(s.format, value);
-            if (problem)
-                out.push({ pointer, kind: 'format', message: `${label(pointer)}: ${problem}` });
-        }
-        if (typeof value === 'number') {
-            if (s.minimum !== undefined && value < s.minimum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is below ${s.minimum}`
-                });
-            }
-            if (s.maximum !== undefined && value > s.maximum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is above ${s.maximum}`
-                });
-            }
-        }
-        if (Array.isArray(value)) {
-            if (s.items)
-                value.forEach((v, i) => this.check(s.items, v, `${pointer}/${i}`, out));
-            return;
-        }
-        if (typeof value === 'object') {
-            const obj = value;
-            const props = s.properties;
-            for (const req of s.required ?? []) {
-                if (obj[req] === undefined) {
-                    out.push({
-                        pointer: `${pointer}/${escapePointer(req)}`,
-                        kind: 'required',
-                        message: `${label(`${pointer}/${escapePointer(req)}`)}: required but missing`
-                    });
-                }
-            }
-            for (const [key, v] of Object.entries(obj)) {
-                if (v === undefined)
-                    continue;
-                const child = `${pointer}/${escapePointer(key)}`;
-                const prop = props?.[key];
-                if (prop) {
-                    this.check(prop, v, child, out);
-                }
-                else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-                    this.check(s.additionalProperties, v, child, out);
-                }
-                else if (props && s.additionalProperties !== true) {
-                    const known = Object.keys(props);
-                    const guess = closest(key, known);
-                    out.push({
-                        pointer: child,
-                        kind: 'unknown',
-                        message: `${label(child)}: not defined by the schema${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(known)}`
-                    });
-                }
-            }
-        }
-    }
-    checkAlternatives(s, value, pointer, out) {
-        const variants = s.oneOf ?? s.anyOf ?? [];
-        const disc = s.discriminator;
-        if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
-            const tag = value[disc.propertyName];
-            const target = typeof tag === 'string' ? disc.mapping?.[tag] : undefined;
-            if (target) {
-                this.check({ $ref: target }, value, pointer, out);
-                return;
-            }
-        }
-        let best;
-        for (const v of variants) {
-            const problems = [];
-            this.check(v, value, pointer, problems);
-            if (problems.length === 0)
-                return;
-            if (!best || score(problems) < score(best))
-                best = problems;
-        }
-        if (!best)
-            return;
-        // A variant whose `type` enum does not match is a poor guess: say that nothing matched.
-        if (best.length === 1 && best[0].pointer === pointer && best[0].kind === 'type') {
-            out.push({
-                pointer,
-                kind: 'oneOf',
-                message: `${label(pointer)}: matches none of the ${variants.length} allowed shapes`
-            });
-            return;
-        }
-        out.push(...best);
-    }
-}
-function score(problems) {
-    // problems about the discriminating `type` member weigh more: that variant is the wrong one
-    return problems.reduce((n, p) => n + (/\/type$/.test(p.pointer) && p.kind === 'enum' ? 10 : 1), 0);
-}
-function typeMatches(type, value) {
-    switch (type) {
-        case 'object':
-            return typeof value === 'object' && value !== null && !Array.isArray(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string':
-            return typeof value === 'string';
-        case 'integer':
-            return typeof value === 'number' && Number.isInteger(value);
-        case 'number':
-            return typeof value === 'number' && Number.isFinite(value);
-        case 'boolean':
-            return typeof value === 'boolean';
-        default:
-            return true;
-    }
-}
-function checkFormat(format, value) {
-    switch (format) {
-        case 'date':
-            return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date (YYYY-MM-DD)`;
-        case 'date-time':
-            return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date-time (ISO 8601, e.g. 2024-05-01T12:00:00Z)`;
-        case 'uri':
-            return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? undefined : `'${value}' is not a URI`;
-        case 'email':
-            return /^[^@\s]+@[^@\s]+$/.test(value) ? undefined : `'${value}' is not an e-mail address`;
-        default:
-            return undefined;
-    }
-}
-function article(type) {
-    if (type === 'null')
-        return 'null';
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function label(pointer) {
-    return pointer === '' ? 'body' : pointer;
-}
-/** Problems with a request body, each with the JSON pointer of what is wrong. */
-function validateBodyDetailed(schemas, op, body) {
-    const where = describeOperation(op);
-    if (body === undefined) {
-        return op.b
-            ? [{ pointer: '', kind: 'missing-body', message: `${where} requires a JSON body (${op.b})` }]
-            : [];
-    }
-    if (!op.b) {
-        return [{ pointer: '', kind: 'unexpected-body', message: `${where} takes no body` }];
-    }
-    if (op.b === 'object') {
-        return typeMatches('object', body)
-            ? []
-            : [{ pointer: '', kind: 'type', message: `body: must be an object` }];
-    }
-    const schema = schemas[op.b];
-    if (!schema)
-        return [];
-    const out = [];
-    new BodyValidator(schemas).check(schema, body, '', out);
-    return out;
-}
-/**
- * Strict JSON-schema check of a request body (the OpenAPI 3.0 subset Apple uses): a member the
- * schema does not define is a problem. Each problem starts with its JSON pointer.
- */
-function validateBody(schemas, op, body) {
-    return validateBodyDetailed(schemas, op, body).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Suggestions
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'POST', 'PATCH', 'PUT', 'DELETE']));
-/** Splits `"GET /v1/apps"` (method optional) into method and path. */
-function parseOperationText(text) {
-    const t = text.trim();
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
-    if (m && METHODS.includes(m[1].toUpperCase()))
-        return { method: m[1].toUpperCase(), path: m[2].trim() };
-    return { path: t };
-}
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
 function levenshtein(a, b) {
     if (a === b)
         return 0;
@@ -34985,70 +34676,44 @@ function levenshtein(a, b) {
     }
     return prev[b.length];
 }
-function segmentCost(user, tmpl) {
-    if (tmpl === null)
-        return /^\{.*\}$/.test(user) || !/^[a-z]+[A-Za-z]*$/.test(user) ? 0 : 0.5;
-    if (user === tmpl)
-        return 0;
-    const d = levenshtein(user.toLowerCase(), tmpl.toLowerCase());
-    const caseOnly = d === 0 ? 0.05 : 0;
-    return Math.min(1, d / Math.max(user.length, tmpl.length)) + caseOnly;
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function text_nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
 }
-function pathDistance(user, tmpl) {
-    const n = user.length;
-    const m = tmpl.length;
-    const dp = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = 0; i <= n; i++)
-        dp[i][0] = i;
-    for (let j = 0; j <= m; j++)
-        dp[0][j] = j;
-    for (let i = 1; i <= n; i++) {
-        for (let j = 1; j <= m; j++) {
-            dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + segmentCost(user[i - 1], tmpl[j - 1]));
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
         }
     }
-    return dp[n][m];
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
-/**
- * Near matches for a mistyped `"METHOD /path"` (or just a path), best first, as `"GET /v1/apps"`
- * strings, for error messages.
- */
-function suggestOperations(index, text, n = 5) {
-    const { method, path } = parseOperationText(text);
-    const user = splitPath(path);
-    const scored = [];
-    for (const list of compile(index).values()) {
-        for (const t of list) {
-            const d = pathDistance(user, t.segs);
-            for (const m of Object.keys(t.ops)) {
-                const methodPenalty = method && method !== m ? 0.6 : 0;
-                const text2 = `${m} ${t.template}`;
-                scored.push({
-                    text: text2,
-                    score: d + methodPenalty,
-                    raw: levenshtein(`${method ?? m} ${path}`.toLowerCase(), text2.toLowerCase())
-                });
-            }
-        }
-    }
-    scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
-    return scored.slice(0, n).map((s) => s.text);
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
 
 
 
+// Re-exported for the entry points that import it from here.
+
 function toApp(r) {
     return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
-}
-/** The `n` candidates nearest to `wanted`, nearest first. */
-function nearest(wanted, candidates, n = 3) {
-    return [...new Set(candidates)]
-        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, n)
-        .map(([c]) => c);
 }
 /**
  * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
@@ -35139,7 +34804,7 @@ function readSettings(inputs = new Inputs(), env = process.env) {
     const profileTypes = typeNames.map((name) => {
         const found = PROFILE_TYPES.find((t) => t === name.toUpperCase().replace(/-/g, '_'));
         if (!found)
-            throw new errors_ConfigurationError(`'${name}' is not one of Apple's profile types (did you mean ${nearest(name.toUpperCase(), [...PROFILE_TYPES], 2).join(' or ')}?). Use: ${PROFILE_TYPES.join(', ')}.`, 'profile-types');
+            throw new errors_ConfigurationError(`'${name}' is not one of Apple's profile types (did you mean ${text_nearest(name.toUpperCase(), [...PROFILE_TYPES], 2).join(' or ')}?). Use: ${PROFILE_TYPES.join(', ')}.`, 'profile-types');
         return found;
     });
     const badCert = certificateIds.find((c) => !/^[A-Za-z0-9]+$/.test(c));
@@ -35190,7 +34855,7 @@ async function readState(api, o) {
         const all = await api.allIdentifiers();
         throw new errors_ConfigurationError(missing
             .map((b) => {
-            const near = nearest(b, all);
+            const near = text_nearest(b, all);
             return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`;
         })
             .join('; ') +
