@@ -614,3 +614,105 @@ describe('distribute-to-testflight: bad input', () => {
     expect(w.fake.requests.filter((r) => r.api)).toEqual([])
   })
 })
+
+describe('distribute-to-testflight: the job summary on every outcome', () => {
+  /** The summary's status line: the first line after the heading. */
+  const status = (run: ActionRun) => run.summary.split('\n').find((l) => /^(✅|⚠️|❌) /.test(l))
+
+  it('on an unknown group: ❌ with the same message as the ::error::, nothing changed', async () => {
+    const w = await world()
+    seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '401' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '401',
+      groups: 'Nobody'
+    })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.summary).toMatch(/^## Distribute to TestFlight$/m)
+    expect(status(run)).toBe(`❌ ${run.errors[0]}`)
+    expect(run.summary).toMatch(/Already done:\*\* nothing was changed\./)
+    expect(run.summary).toMatch(/<details><summary>Requests<\/summary>/)
+  })
+
+  it('on a 401: ❌ with Apple’s refusal, nothing changed', async () => {
+    const w = await world()
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '401',
+      'key-id': 'ZZZZZZZZZZ'
+    })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/401/)
+    expect(status(run)).toBe(`❌ ${run.errors[0]}`)
+    expect(run.summary).toMatch(/Already done:\*\* nothing was changed\./)
+    expectNoSecrets(run, w.fake.keys.team.privateKey)
+  })
+
+  it('on a processing timeout: ❌ with the timeout and what was already done (notes set)', async () => {
+    const w = await world()
+    const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '402' })
+    scriptProcessing(w.fake, build.id, 'never')
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '402',
+      'processing-timeout': '1s',
+      'what-to-test': 'Try the new login',
+      groups: 'External Testers'
+    })
+    expect(run.code).not.toBe(0)
+    expect(status(run)).toBe(`❌ ${run.errors[0]}`)
+    expect(run.errors[0]).toMatch(/still PROCESSING after .*processing-timeout/)
+    expect(run.summary).toMatch(/Already done:\*\* notes set\./)
+    expect(run.summary).toMatch(/What to Test:\*\* en-US \(created\)/)
+    expect(localizations(w.fake, build.id)).toEqual([
+      { locale: 'en-US', whatsNew: 'Try the new login' }
+    ])
+  })
+
+  it('on success: ✅, links to the app, the build and the public link, Apple’s platform name', async () => {
+    const w = await world()
+    const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '403' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '403',
+      groups: 'External Testers',
+      'public-link-group': 'Friends and Family'
+    })
+    expect(run.errors).toEqual([])
+    expect(status(run)).toBe(
+      '✅ Example 1.0 (403) is on TestFlight for External Testers and Friends and Family.'
+    )
+    expect(run.summary).toContain(`[Example](https://appstoreconnect.apple.com/apps/${w.appId})`)
+    expect(run.summary).toContain(
+      `[1.0 (403)](https://appstoreconnect.apple.com/apps/${w.appId}/testflight/ios/${build.id}) (${build.id}, uploaded `
+    )
+    expect(run.summary).toMatch(/, uploaded \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/)
+    expect(run.summary).toMatch(/Platform:\*\* iOS/)
+    expect(run.summary).toContain(
+      `[${run.outputs['public-link']}](${run.outputs['public-link']}) (Friends and Family)`
+    )
+    expect(run.stdout).toMatch(
+      /::notice title=TestFlight::Example 1\.0 \(403\) is on TestFlight for External Testers and Friends and Family\./
+    )
+  })
+
+  it('on partial success (What to Test cut to 4,000 characters): ⚠️ and the cut in the summary', async () => {
+    const w = await world()
+    const build = seedBuild(w.fake, w.appId, { version: '1.0', buildNumber: '404' })
+    const run = await distribute(w.fake, {
+      'app-id': w.appId,
+      'build-number': '404',
+      'what-to-test': 'word '.repeat(1000)
+    })
+    expect(run.code).toBe(0)
+    expect(run.warnings).toEqual([expect.stringMatching(/has 4999 characters.*cut to/)])
+    expect(run.stdout).toMatch(/::warning title=What to Test changed::/)
+    expect(status(run)).toMatch(/^⚠️ Example 1\.0 \(404\) is on TestFlight\.$/)
+    expect(run.summary).toMatch(/- What to Test \(en-US\) has 4999 characters/)
+    expect(
+      Array.from(String(localizations(w.fake, build.id)[0].whatsNew)).length
+    ).toBeLessThanOrEqual(4000)
+  })
+})

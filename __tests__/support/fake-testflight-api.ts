@@ -3,6 +3,7 @@ import type { BetaGroupInfo } from '../../src/distribute-to-testflight/groups.js
 import type { Tester } from '../../src/distribute-to-testflight/plan.js'
 import {
   ConflictError,
+  RefusedError,
   type LocalizationInfo,
   type PublicLinkSettings,
   type TestFlightApi
@@ -27,6 +28,10 @@ export class FakeTestFlightApi implements TestFlightApi {
   notified = new Set<string>()
   /** Runs before createLocalization stores anything: lets a test make one "meanwhile". */
   beforeCreateLocalization?: (buildId: string, locale: string) => void
+  /** Runs before createPublicLinkGroup stores anything: lets a test race another run. */
+  beforeCreateGroup?: (name: string) => void
+  /** Refuse a group name that exists (409), which Apple itself does not do. */
+  uniqueGroupNames = false
   /** Set: createLocalization answers with this text (a recovered lost answer of another job). */
   recoveredText?: string
   private n = 0
@@ -65,6 +70,11 @@ export class FakeTestFlightApi implements TestFlightApi {
   }
   async addBuildToGroups(buildId: string, groupIds: string[]) {
     this.calls.push(`addBuildToGroups ${buildId} ${groupIds.join(',')}`)
+    if (groupIds.some((id) => this.groups.find((g) => g.id === id)?.allBuilds))
+      throw new RefusedError(
+        'Builds cannot be assigned to this internal group.',
+        new AppleConflict('422')
+      )
     for (const id of groupIds) this.set(this.groupBuilds, id).add(buildId)
   }
   async addTestersToBuild(buildId: string, testerIds: string[]) {
@@ -78,15 +88,44 @@ export class FakeTestFlightApi implements TestFlightApi {
     link: PublicLinkSettings
   ) {
     this.calls.push(`createPublicLinkGroup ${appId} ${buildId} ${name}`)
+    this.beforeCreateGroup?.(name)
+    if (this.uniqueGroupNames && this.groups.some((g) => g.name === name))
+      throw new ConflictError(
+        'groups',
+        'A group with this name already exists.',
+        new AppleConflict('409')
+      )
     const group: BetaGroupInfo = {
       id: `G${++this.n}`,
       name,
       isInternal: false,
+      createdDate: new Date(Date.UTC(2026, 0, 1, 0, this.n)).toISOString(),
       ...this.link(`G${this.n}`, link)
     }
     this.groups.push(group)
     this.set(this.groupBuilds, group.id).add(buildId)
     return { ...group }
+  }
+  async groupsNamed(appId: string, name: string) {
+    this.calls.push(`groupsNamed ${appId} ${name}`)
+    return this.groups.filter((g) => g.name === name).map((g) => ({ ...g }))
+  }
+  async deleteGroup(groupId: string) {
+    this.calls.push(`deleteGroup ${groupId}`)
+    this.groups = this.groups.filter((g) => g.id !== groupId)
+    this.groupBuilds.delete(groupId)
+  }
+  /** Another run's group of this name, made now (older than any this fake makes later). */
+  addGroup(over: Partial<BetaGroupInfo> & { name: string }): BetaGroupInfo {
+    const id = `G${++this.n}`
+    const group: BetaGroupInfo = {
+      id,
+      isInternal: false,
+      createdDate: new Date(Date.UTC(2026, 0, 1, 0, this.n)).toISOString(),
+      ...over
+    }
+    this.groups.push(group)
+    return group
   }
   async enablePublicLink(groupId: string, link: PublicLinkSettings) {
     this.calls.push(`enablePublicLink ${groupId}`)
@@ -124,7 +163,8 @@ export class FakeTestFlightApi implements TestFlightApi {
   /** Calls that change something. */
   changes(): string[] {
     return this.calls.filter(
-      (c) => !/^(betaGroups|testers|findLocalization|publicLink|reviewSubmission) /.test(c)
+      (c) =>
+        !/^(betaGroups|testers|findLocalization|publicLink|reviewSubmission|groupsNamed) /.test(c)
     )
   }
   private localizationOf(buildId: string, locale: string) {

@@ -12,7 +12,6 @@ import { ConfigurationError, OperationFailedError, TimeoutError } from '#shared/
 import { formatDuration } from '#shared/duration.js'
 import { pollUntil } from '#shared/poll.js'
 import type { Sleep } from '#shared/sleep.js'
-import { runReport } from '#shared/report.js'
 import { waitClock } from './progress.js'
 import type { Platform } from './settings.js'
 
@@ -196,6 +195,11 @@ export interface WaitOptions {
   sleep?: Sleep
   now?: () => number
   log?: (message: string) => void
+  /**
+   * Runs once, as soon as the build is visible (still processing or not): What to Test is accepted
+   * while the build processes, so it need not wait for VALID.
+   */
+  onVisible?: (build: BuildView) => Promise<void>
 }
 
 export interface WaitResult {
@@ -228,6 +232,7 @@ export async function waitForBuild(
     return id ? getBuild(client, id) : findBuild(client, search)
   }
   let first = true
+  let seen = false
   const found = await pollUntil<BuildView>(
     {
       deadline,
@@ -249,10 +254,6 @@ export async function waitForBuild(
       first = false
       if (build) {
         const state = build.processingState
-        if (state === 'VALID') {
-          runReport.step(`build ${name} VALID`)
-          return { done: true, value: build }
-        }
         if (state === 'FAILED' || state === 'INVALID') {
           const reasons = build.uploadErrors.length
             ? ` Apple says: ${build.uploadErrors.join('; ')}.`
@@ -261,6 +262,11 @@ export async function waitForBuild(
             `Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`
           )
         }
+        if (!seen) {
+          seen = true
+          await options.onVisible?.(build)
+        }
+        if (state === 'VALID') return { done: true, value: build }
         if (!options.wait) return { done: true, value: build }
         return {
           done: false,

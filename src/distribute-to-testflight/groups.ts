@@ -9,6 +9,10 @@ export interface BetaGroupInfo {
   publicLinkLimitEnabled?: boolean
   publicLinkLimit?: number
   publicLink?: string
+  /** An internal group that gets every build by itself (`hasAccessToAllBuilds`): never linked. */
+  allBuilds?: boolean
+  /** When it was created (ISO 8601), to tell two groups of one name apart. */
+  createdDate?: string
   /** Whether it already has this build (when known). */
   hasBuild?: boolean
 }

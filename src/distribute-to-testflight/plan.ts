@@ -34,6 +34,8 @@ export interface Plan {
   /** Groups to add the build to (existing groups only; a new public link group gets it on creation). */
   addGroups: BetaGroupInfo[]
   groupsAlready: BetaGroupInfo[]
+  /** Internal groups that get every build by themselves: nothing to link (Apple would refuse). */
+  groupsAllBuilds: BetaGroupInfo[]
   publicLink?:
     | { action: 'create'; name: string; limit?: number }
     | { action: 'update'; group: BetaGroupInfo; limit?: number }
@@ -53,10 +55,34 @@ function linkNeedsChange(group: BetaGroupInfo, limit?: number): boolean {
   return !group.publicLinkLimitEnabled || group.publicLinkLimit !== limit
 }
 
-export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
+/** What to Test: the locales to write and those already as wanted. Can run while PROCESSING. */
+export interface NotesPlan {
+  localizations: LocalizationChange[]
+  unchangedLocales: string[]
+  /** Text that was changed to be accepted (cut to 4,000 characters, characters replaced). */
+  warnings: string[]
+}
+
+export function planNotes(build: BuildView, whatToTest: Record<string, string>): NotesPlan {
   const warnings: string[] = []
+  const localizations: LocalizationChange[] = []
+  const unchangedLocales: string[] = []
+  for (const [locale, raw] of Object.entries(whatToTest)) {
+    const { text, changes } = sanitiseNotes(raw, locale)
+    warnings.push(...changes)
+    const existing = build.localizations.find(
+      (l) => l.locale.toLowerCase() === locale.toLowerCase()
+    )
+    if (existing && (existing.whatsNew ?? '') === text) unchangedLocales.push(locale)
+    else localizations.push({ locale: existing?.locale ?? locale, text, id: existing?.id })
+  }
+  return { localizations, unchangedLocales, warnings }
+}
+
+export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
   const notes: string[] = []
 
+  const { localizations, unchangedLocales, warnings } = planNotes(build, wanted.whatToTest)
   let compliance: boolean | undefined
   if (wanted.usesNonExemptEncryption !== undefined) {
     if (build.usesNonExemptEncryption === undefined || build.usesNonExemptEncryption === null)
@@ -65,18 +91,6 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
       warnings.push(
         `The build already answers export compliance with usesNonExemptEncryption: ${build.usesNonExemptEncryption}; it was left as it is (uses-non-exempt-encryption is ${wanted.usesNonExemptEncryption}).`
       )
-  }
-
-  const localizations: LocalizationChange[] = []
-  const unchangedLocales: string[] = []
-  for (const [locale, raw] of Object.entries(wanted.whatToTest)) {
-    const { text, changes } = sanitiseNotes(raw, locale)
-    warnings.push(...changes)
-    const existing = build.localizations.find(
-      (l) => l.locale.toLowerCase() === locale.toLowerCase()
-    )
-    if (existing && (existing.whatsNew ?? '') === text) unchangedLocales.push(locale)
-    else localizations.push({ locale: existing?.locale ?? locale, text, id: existing?.id })
   }
 
   const targetGroups = [...wanted.groups]
@@ -92,8 +106,10 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
     }
   }
   const has = new Set(build.groupIds)
-  const addGroups = targetGroups.filter((g) => !has.has(g.id) && !g.hasBuild)
-  const groupsAlready = targetGroups.filter((g) => has.has(g.id) || g.hasBuild)
+  const groupsAllBuilds = targetGroups.filter((g) => g.allBuilds && !has.has(g.id))
+  const linkable = targetGroups.filter((g) => !groupsAllBuilds.includes(g))
+  const addGroups = linkable.filter((g) => !has.has(g.id) && !g.hasBuild)
+  const groupsAlready = linkable.filter((g) => has.has(g.id) || g.hasBuild)
 
   const testerIds = new Set(build.testerIds)
   const addTesters = wanted.testers.filter((t) => !testerIds.has(t.id))
@@ -121,6 +137,7 @@ export function planConfiguration(build: BuildView, wanted: Wanted): Plan {
     unchangedLocales,
     addGroups,
     groupsAlready,
+    groupsAllBuilds,
     publicLink,
     addTesters,
     testersAlready,

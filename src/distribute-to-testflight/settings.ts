@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ConfigurationError } from '#shared/errors.js'
+import { nearest, supportedLocale } from '#shared/locales.js'
 import { Inputs } from '#shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 import { readPlatform, type ApplePlatform } from '#shared/platforms.js'
@@ -48,6 +49,37 @@ export interface DistributeSettings {
 const LOCALE = /^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/
 
+/** Spellings people write for a supported locale (suggested first, never taken silently). */
+const LOCALE_ALIASES: Record<string, string> = {
+  'en-uk': 'en-GB',
+  'zh-cn': 'zh-Hans',
+  'zh-sg': 'zh-Hans',
+  'zh-tw': 'zh-Hant',
+  'zh-hk': 'zh-Hant',
+  nb: 'no',
+  'nb-no': 'no',
+  iw: 'he',
+  'he-il': 'he'
+}
+
+/**
+ * The locale as App Store Connect spells it (`en-us` -> `en-US`); one it does not support (`zz-ZZ`,
+ * `en-UK`) is an error naming the input and the nearest supported ones, before any request.
+ */
+function checkLocale(locale: string, input: string, where?: string): string {
+  const known = supportedLocale(locale)
+  if (known) return known
+  const alias = LOCALE_ALIASES[locale.trim().replace(/_/g, '-').toLowerCase()]
+  const near = [...new Set([...(alias ? [alias] : []), ...nearest(locale, 3)])].slice(0, 3)
+  const what = where
+    ? `${where} has '${locale}', which App Store Connect does not support for What to Test`
+    : `'${locale}' is not a locale App Store Connect supports for What to Test`
+  throw new ConfigurationError(
+    `${what}; the nearest are ${near.join(', ')}. Nothing was changed.`,
+    input
+  )
+}
+
 function readWhatToTestFile(path: string): Record<string, string> {
   let text: string
   try {
@@ -60,7 +92,7 @@ function readWhatToTestFile(path: string): Record<string, string> {
   }
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''))
   } catch (e) {
     throw new ConfigurationError(
       `'${path}' is not valid JSON (${(e as Error).message}); write an object such as {"en-US": "Test the new login", "de-DE": "…"}.`,
@@ -84,7 +116,15 @@ function readWhatToTestFile(path: string): Record<string, string> {
         `'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`,
         'what-to-test-file'
       )
-    out[locale] = notes
+    const known = checkLocale(locale, 'what-to-test-file', `'${path}'`)
+    if (out[known] !== undefined)
+      throw new ConfigurationError(
+        `'${path}' gives notes for ${known} twice (as ${Object.keys(parsed)
+          .filter((k) => supportedLocale(k) === known)
+          .join(' and ')}); keep one.`,
+        'what-to-test-file'
+      )
+    out[known] = notes
   }
   return out
 }
@@ -105,7 +145,7 @@ export function readSettings(
   const pollIntervalMs = inputs.duration('poll-interval', '30s')!
   const usesNonExemptEncryption = inputs.tristate('uses-non-exempt-encryption')
   const whatToTestText = inputs.optional('what-to-test')
-  const whatToTestLocale = inputs.optional('what-to-test-locale') ?? 'en-US'
+  const localeInput = inputs.optional('what-to-test-locale') ?? 'en-US'
   const whatToTestFile = inputs.optional('what-to-test-file')
   const whatToTestFromCommit = inputs.boolean('what-to-test-from-commit', false)
   const groups = inputs.list('groups')
@@ -134,11 +174,12 @@ export function readSettings(
     throw new ConfigurationError('must be longer than zero, e.g. 30m.', 'processing-timeout')
   if (pollIntervalMs < 100)
     throw new ConfigurationError('must be at least 100ms, e.g. 30s.', 'poll-interval')
-  if (!LOCALE.test(whatToTestLocale))
+  if (!LOCALE.test(localeInput))
     throw new ConfigurationError(
-      `'${whatToTestLocale}' is not a locale such as en-US.`,
+      `'${localeInput}' is not a locale such as en-US.`,
       'what-to-test-locale'
     )
+  const whatToTestLocale = checkLocale(localeInput, 'what-to-test-locale')
   const whatToTest = whatToTestFile ? readWhatToTestFile(whatToTestFile) : {}
   if (whatToTestText !== undefined) {
     if (whatToTest[whatToTestLocale] !== undefined)

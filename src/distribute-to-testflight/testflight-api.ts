@@ -1,8 +1,11 @@
 import type { AscClient } from '#shared/asc/client.js'
 import { ApiError } from '#shared/asc/errors.js'
+import { conflictAs, RefusedError } from './refusals.js'
 import type { Document, Resource } from '#shared/asc/types.js'
 import type { BetaGroupInfo } from './groups.js'
 import type { Tester } from './plan.js'
+
+export { ALL_BUILDS_REFUSAL, ConflictError, RefusedError, type ApplyStep } from './refusals.js'
 
 /** A build's What to Test notes in one locale. */
 export interface LocalizationInfo {
@@ -17,26 +20,6 @@ export interface PublicLinkSettings {
   limit?: number
 }
 
-/** Which configuration step an error belongs to. */
-export type ApplyStep = 'localization' | 'beta-review' | 'notification'
-
-/**
- * App Store Connect refused a create because the thing exists already (HTTP 409): a localization
- * made meanwhile, a build already submitted, testers already notified. `cause` is Apple's error.
- */
-export class ConflictError extends Error {
-  readonly code = 'conflict'
-  constructor(
-    readonly step: ApplyStep,
-    /** Apple's first error detail, when it gave one. */
-    readonly detail: string | undefined,
-    override readonly cause: unknown
-  ) {
-    super(`${step}: ${detail ?? 'conflict'}`)
-    this.name = 'ConflictError'
-  }
-}
-
 /** The narrow port between distribute-to-testflight and App Store Connect's TestFlight resources. */
 export interface TestFlightApi {
   /** The app's beta groups. */
@@ -49,9 +32,17 @@ export interface TestFlightApi {
   /** Creates one; a lost answer is recovered by reading. Throws ConflictError when one exists. */
   createLocalization(buildId: string, locale: string, text: string): Promise<LocalizationInfo>
   updateLocalization(id: string, text: string): Promise<void>
+  /** Gives the build to the groups. Throws RefusedError when Apple refuses (409/422). */
   addBuildToGroups(buildId: string, groupIds: string[]): Promise<void>
+  /** The app's groups named exactly `name` (there can be more than one). */
+  groupsNamed(appId: string, name: string): Promise<BetaGroupInfo[]>
+  /** Removes a group (one this run made twice); one already gone is fine. */
+  deleteGroup(groupId: string): Promise<void>
   addTestersToBuild(buildId: string, testerIds: string[]): Promise<void>
-  /** Creates an external group with its public link on, holding the build (recovered by name). */
+  /**
+   * Creates an external group with its public link on, holding the build (recovered by name).
+   * Throws ConflictError when Apple answers that it exists already.
+   */
   createPublicLinkGroup(
     appId: string,
     buildId: string,
@@ -72,7 +63,9 @@ export interface TestFlightApi {
 
 export const GROUP_FIELDS = [
   'name',
+  'createdDate',
   'isInternalGroup',
+  'hasAccessToAllBuilds',
   'publicLinkEnabled',
   'publicLinkLimitEnabled',
   'publicLinkLimit',
@@ -85,6 +78,8 @@ export function toGroup(r: Resource): BetaGroupInfo {
     id: r.id,
     name: String(a.name ?? ''),
     isInternal: a.isInternalGroup === true,
+    allBuilds: a.isInternalGroup === true && a.hasAccessToAllBuilds === true,
+    createdDate: a.createdDate as string | undefined,
     publicLinkEnabled: a.publicLinkEnabled as boolean | undefined,
     publicLinkLimitEnabled: a.publicLinkLimitEnabled as boolean | undefined,
     publicLinkLimit: a.publicLinkLimit as number | undefined,
@@ -100,17 +95,6 @@ function linkAttributes(link: PublicLinkSettings): Record<string, unknown> {
   if (link.limit !== undefined)
     Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: link.limit })
   return attributes
-}
-
-/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
-async function conflictAs<T>(step: ApplyStep, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request()
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 409)
-      throw new ConflictError(step, e.errors[0]?.detail, e)
-    throw e
-  }
 }
 
 export class AscTestFlightApi implements TestFlightApi {
@@ -185,11 +169,35 @@ export class AscTestFlightApi implements TestFlightApi {
   }
 
   async addBuildToGroups(buildId: string, groupIds: string[]): Promise<void> {
-    await this.client.post(
-      `${buildPath(buildId)}/relationships/betaGroups`,
-      { data: groupIds.map((id) => ({ type: 'betaGroups', id })) },
-      { idempotent: true }
-    )
+    try {
+      await this.client.post(
+        `${buildPath(buildId)}/relationships/betaGroups`,
+        { data: groupIds.map((id) => ({ type: 'betaGroups', id })) },
+        { idempotent: true }
+      )
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 409 || e.status === 422))
+        throw new RefusedError(e.errors[0]?.detail, e)
+      throw e
+    }
+  }
+
+  async groupsNamed(appId: string, name: string): Promise<BetaGroupInfo[]> {
+    const { data } = await this.client.all('/v1/betaGroups', {
+      'filter[app]': [appId],
+      'filter[name]': [name],
+      'fields[betaGroups]': GROUP_FIELDS
+    })
+    return data.map(toGroup).filter((g) => g.name === name)
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.client.delete(`/v1/betaGroups/${encodeURIComponent(groupId)}`)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return
+      throw e
+    }
   }
 
   async addTestersToBuild(buildId: string, testerIds: string[]): Promise<void> {
@@ -206,29 +214,31 @@ export class AscTestFlightApi implements TestFlightApi {
     name: string,
     link: PublicLinkSettings
   ): Promise<BetaGroupInfo> {
-    const doc = await this.client.post<Document<Resource>>(
-      '/v1/betaGroups',
-      {
-        data: {
-          type: 'betaGroups',
-          attributes: { name, isInternalGroup: false, ...linkAttributes(link) },
-          relationships: {
-            app: { data: { type: 'apps', id: appId } },
-            builds: { data: [{ type: 'builds', id: buildId }] }
+    const doc = await conflictAs('groups', () =>
+      this.client.post<Document<Resource>>(
+        '/v1/betaGroups',
+        {
+          data: {
+            type: 'betaGroups',
+            attributes: { name, isInternalGroup: false, ...linkAttributes(link) },
+            relationships: {
+              app: { data: { type: 'apps', id: appId } },
+              builds: { data: [{ type: 'builds', id: buildId }] }
+            }
+          }
+        },
+        {
+          recover: async () => {
+            const { data } = await this.client.all('/v1/betaGroups', {
+              'filter[app]': [appId],
+              'filter[name]': [name],
+              'fields[betaGroups]': GROUP_FIELDS
+            })
+            const found = data.find((g) => g.attributes?.name === name)
+            return found ? { data: found } : undefined
           }
         }
-      },
-      {
-        recover: async () => {
-          const { data } = await this.client.all('/v1/betaGroups', {
-            'filter[app]': [appId],
-            'filter[name]': [name],
-            'fields[betaGroups]': GROUP_FIELDS
-          })
-          const found = data.find((g) => g.attributes?.name === name)
-          return found ? { data: found } : undefined
-        }
-      }
+      )
     )
     return toGroup(doc.data)
   }

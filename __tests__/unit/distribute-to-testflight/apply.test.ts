@@ -8,7 +8,8 @@ import {
   applyPublicLink,
   applyReview,
   applyTesters,
-  applyGroups
+  applyGroups,
+  keeperOf
 } from '../../../src/distribute-to-testflight/apply.js'
 import type { BuildView } from '../../../src/distribute-to-testflight/builds.js'
 import type { BetaGroupInfo } from '../../../src/distribute-to-testflight/groups.js'
@@ -312,5 +313,99 @@ describe('applyPlan', () => {
     const r = await applyPlan(api, { appId: APP, build: after }, again)
     expect(api.changes()).toEqual([])
     expect(r).toMatchObject({ groupsAlready: ['QA', 'Public'], testersAlready: ['a@example.com'] })
+  })
+})
+
+describe('applyGroups: internal groups that get every build', () => {
+  const allBuilds = (id: string, name: string): BetaGroupInfo => ({
+    id,
+    name,
+    isInternal: true,
+    allBuilds: true
+  })
+
+  it('plans no link for an internal group that has every build', async () => {
+    const qa = allBuilds('G1', 'QA')
+    const { api, plan, target } = setup({ groups: [qa, external('G2', 'External')] })
+    expect(plan.groupsAllBuilds).toEqual([qa])
+    const result = await applyPlan(api, target, plan)
+    expect(api.changes()).toEqual(['addBuildToGroups B1 G2'])
+    expect(result.groupsAdded).toEqual(['External'])
+    expect(result.groupsAllBuilds).toEqual(['QA'])
+  })
+
+  it('after a refusal, gives each group on its own so one refusal loses no other', async () => {
+    const api = new FakeTestFlightApi()
+    // Read without hasAccessToAllBuilds (an older answer): Apple refuses the one POST.
+    api.groups = [allBuilds('G1', 'QA'), external('G2', 'External'), external('G3', 'Friends')]
+    const groups = api.groups.map((g) => ({ ...g, allBuilds: undefined }))
+    const outcome = await applyGroups(
+      api,
+      { appId: APP, build: validBuild() },
+      { addGroups: groups }
+    )
+    expect(outcome.added.map((g) => g.name)).toEqual(['External', 'Friends'])
+    expect(outcome.allBuilds.map((g) => g.name)).toEqual(['QA'])
+    expect(outcome.refused).toEqual([])
+    expect(api.groupBuilds.get('G2')?.has('B1')).toBe(true)
+    expect(api.groupBuilds.get('G3')?.has('B1')).toBe(true)
+    expect(api.calls.filter((c) => c.startsWith('addBuildToGroups'))).toHaveLength(4)
+  })
+})
+
+describe('applyPublicLink: two runs creating the same group', () => {
+  it('keeps the oldest of two same-name groups and removes the one this run made', async () => {
+    const { api, plan, target } = setup({ publicLink: { name: 'Friends' } })
+    api.beforeCreateGroup = (name) => {
+      api.addGroup({
+        name,
+        publicLinkEnabled: true,
+        publicLink: 'https://testflight.apple.com/join/OTHER'
+      })
+    }
+    const link = await applyPublicLink(api, target, plan)
+    expect(api.groups.map((g) => g.name)).toEqual(['Friends'])
+    expect(link.link).toBe('https://testflight.apple.com/join/OTHER')
+    expect(api.groupBuilds.get(api.groups[0].id)?.has('B1')).toBe(true)
+    expect(api.changes()).toEqual([
+      'createPublicLinkGroup A1 B1 Friends',
+      `deleteGroup G2`,
+      'addBuildToGroups B1 G1'
+    ])
+  })
+
+  it('reads after an "already exists" answer, enabling the link of the group found', async () => {
+    const { api, plan, target } = setup({ publicLink: { name: 'Friends', limit: 5 } })
+    api.uniqueGroupNames = true
+    api.beforeCreateGroup = (name) => {
+      if (!api.groups.length) api.addGroup({ name, publicLinkEnabled: false })
+    }
+    const link = await applyPublicLink(api, target, plan)
+    expect(link.link).toBe('https://testflight.apple.com/join/G1')
+    expect(api.groups).toHaveLength(1)
+    expect(api.changes()).toEqual([
+      'createPublicLinkGroup A1 B1 Friends',
+      'addBuildToGroups B1 G1',
+      'enablePublicLink G1'
+    ])
+  })
+
+  it('keeps its own group when it is the only one, with one read to make sure', async () => {
+    const { api, plan, target } = setup({ publicLink: { name: 'Friends' } })
+    const link = await applyPublicLink(api, target, plan)
+    expect(link.note).toMatch(/Created the external group 'Friends'/)
+    expect(api.calls).toEqual(['createPublicLinkGroup A1 B1 Friends', 'groupsNamed A1 Friends'])
+  })
+
+  it('orders by createdDate, then by the lowest ID when dates are equal or missing', () => {
+    const g = (id: string, createdDate?: string): BetaGroupInfo => ({
+      ...external(id, 'x'),
+      createdDate
+    })
+    expect(keeperOf([g('9', '2026-01-02T00:00:00Z'), g('5', '2026-01-03T00:00:00+0000')])?.id).toBe(
+      '9'
+    )
+    expect(keeperOf([g('b', '2026-01-02T00:00:00Z'), g('a', '2026-01-02T00:00:00Z')])?.id).toBe('a')
+    expect(keeperOf([g('b'), g('a')])?.id).toBe('a')
   })
 })

@@ -8,6 +8,7 @@ import {
 import {
   changingRequests,
   planConfiguration,
+  planNotes,
   type Wanted
 } from '../../../src/distribute-to-testflight/plan.js'
 import type { BuildView } from '../../../src/distribute-to-testflight/builds.js'
@@ -207,5 +208,71 @@ describe('planConfiguration', () => {
       planConfiguration(build(), wanted({ publicLink: { name: 'Public', group: on, limit: 50 } }))
         .publicLink
     ).toMatchObject({ action: 'update', limit: 50 })
+  })
+})
+
+describe('planConfiguration: internal groups that get every build', () => {
+  const build = (over: Partial<BuildView> = {}): BuildView => ({
+    id: 'B1',
+    buildNumber: '1',
+    processingState: 'VALID',
+    localizations: [],
+    groupIds: [],
+    testerIds: [],
+    uploadErrors: [],
+    ...over
+  })
+  const group = (id: string, over: Partial<BetaGroupInfo> = {}): BetaGroupInfo => ({
+    id,
+    name: id,
+    isInternal: false,
+    ...over
+  })
+  const wanted = (groups: BetaGroupInfo[]): Wanted => ({
+    whatToTest: {},
+    groups,
+    testers: [],
+    submitForReview: false,
+    notifyTesters: false
+  })
+
+  it('links nothing to them and counts no request for them', () => {
+    const qa = group('QA', { isInternal: true, allBuilds: true })
+    const plan = planConfiguration(build(), wanted([qa, group('Ext')]))
+    expect(plan.groupsAllBuilds).toEqual([qa])
+    expect(plan.addGroups.map((g) => g.id)).toEqual(['Ext'])
+    expect(changingRequests(plan)).toBe(1)
+    expect(changingRequests(planConfiguration(build(), wanted([qa])))).toBe(0)
+  })
+
+  it('treats one already linked as already there, and an internal group without all builds as any group', () => {
+    const qa = group('QA', { isInternal: true, allBuilds: true })
+    const team = group('Team', { isInternal: true, allBuilds: false })
+    const plan = planConfiguration(build({ groupIds: ['QA'] }), wanted([qa, team]))
+    expect(plan.groupsAllBuilds).toEqual([])
+    expect(plan.groupsAlready).toEqual([qa])
+    expect(plan.addGroups).toEqual([team])
+  })
+})
+
+describe('planNotes', () => {
+  it('plans What to Test on its own, for a build in any state', () => {
+    const notes = planNotes(
+      {
+        id: 'B1',
+        buildNumber: '1',
+        processingState: 'PROCESSING',
+        localizations: [{ id: 'L1', locale: 'en-US', whatsNew: 'same' }],
+        groupIds: [],
+        testerIds: [],
+        uploadErrors: []
+      },
+      { 'en-US': 'same', 'de-DE': 'neu' }
+    )
+    expect(notes).toEqual({
+      localizations: [{ locale: 'de-DE', text: 'neu', id: undefined }],
+      unchangedLocales: ['en-US'],
+      warnings: []
+    })
   })
 })

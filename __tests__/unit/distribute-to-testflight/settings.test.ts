@@ -261,4 +261,44 @@ describe('resolveTarget', () => {
       platform: 'MAC_OS'
     })
   })
+
+  describe('readSettings: What to Test locales', () => {
+    const base = { 'app-id': '1', 'build-number': '1' }
+    const file = (name: string, text: string) => {
+      const path = join(dir, name)
+      writeFileSync(path, text)
+      return path
+    }
+
+    it('refuses a locale App Store Connect does not support, naming the input and the nearest', () => {
+      expect(() =>
+        read({ ...base, 'what-to-test-file': file('uk.json', '{"en-US": "a", "en-UK": "b"}') })
+      ).toThrow(
+        /Input 'what-to-test-file': .*has 'en-UK', which App Store Connect does not support for What to Test; the nearest are en-GB, /
+      )
+      expect(() =>
+        read({ ...base, 'what-to-test-file': file('zz.json', '{"zz-ZZ": "b"}') })
+      ).toThrow(/Input 'what-to-test-file': .*'zz-ZZ', which App Store Connect does not support/)
+      expect(() => read({ ...base, 'what-to-test': 'x', 'what-to-test-locale': 'de-AT' })).toThrow(
+        /Input 'what-to-test-locale': 'de-AT' is not a locale App Store Connect supports for What to Test; the nearest are de-DE/
+      )
+    })
+
+    it('spells locales as Apple does and accepts a UTF-8 byte-order mark', () => {
+      const s = read({
+        ...base,
+        'what-to-test-file': file('bom.json', '\uFEFF{"de-de": "Neu", "en_US": "New"}')
+      })
+      expect(s.whatToTest).toEqual({ 'de-DE': 'Neu', 'en-US': 'New' })
+      expect(
+        read({ ...base, 'what-to-test': 'x', 'what-to-test-locale': 'fr-ca' }).whatToTest
+      ).toEqual({ 'fr-CA': 'x' })
+    })
+
+    it('refuses one locale given twice in different spellings', () => {
+      expect(() =>
+        read({ ...base, 'what-to-test-file': file('twice.json', '{"en-US": "a", "en-us": "b"}') })
+      ).toThrow(/gives notes for en-US twice/)
+    })
+  })
 })

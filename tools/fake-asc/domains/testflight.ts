@@ -8,8 +8,13 @@
 // - betaAppReviewSubmissions: one per build (409 STATE_ERROR for a second), WAITING_FOR_REVIEW.
 // - buildBetaNotifications: refused with 409 STATE_ERROR when auto-notify is on or testers were
 //   already notified of the build.
-// - betaGroups: names unique per app (409); a public link (publicLinkId, publicLink) appears when
-//   publicLinkEnabled; internal groups cannot have one (409).
+// - betaBuildLocalizations are accepted while the build is still PROCESSING (as Apple does).
+// - betaGroups: like Apple, a second group of the same name is accepted (two runs racing can make
+//   two); `testflightSettings(fake).uniqueGroupNames = true` refuses it with 409 DUPLICATE instead.
+//   A public link (publicLinkId, publicLink) appears when publicLinkEnabled; internal groups cannot
+//   have one (409). An internal group with hasAccessToAllBuilds: true (the default for a new internal
+//   group) gets every build by itself and refuses being given one: 422 ENTITY_UNPROCESSABLE
+//   "Builds cannot be assigned to this internal group." (from either side of the relationship).
 import { AscError } from '../errors.js'
 import type { Domain, FakeAscHandle, RequestContext, Resource } from '../types.js'
 
@@ -23,10 +28,35 @@ export interface ProcessingScript {
 interface TestflightState {
   scripts: Map<string, ProcessingScript>
   notified: Set<string>
+  settings: TestflightSettings
+}
+
+export interface TestflightSettings {
+  /** Refuse a second beta group of the same name in an app (409), which Apple does not do. */
+  uniqueGroupNames: boolean
 }
 
 function state(fake: FakeAscHandle): TestflightState {
-  return (fake.state.testflight ??= { scripts: new Map(), notified: new Set() }) as TestflightState
+  return (fake.state.testflight ??= {
+    scripts: new Map(),
+    notified: new Set(),
+    settings: { uniqueGroupNames: false }
+  }) as TestflightState
+}
+
+/** The TestFlight domain's switches for this fake. */
+export function testflightSettings(fake: FakeAscHandle): TestflightSettings {
+  return state(fake).settings
+}
+
+/** Apple's answer to giving a build to an internal group that has every build. */
+function refuseAllBuildsGroup(group: Resource | undefined): void {
+  if (group?.attributes.isInternalGroup === true && group.attributes.hasAccessToAllBuilds === true)
+    throw new AscError(
+      422,
+      'ENTITY_UNPROCESSABLE',
+      'Builds cannot be assigned to this internal group.'
+    )
 }
 
 /** Makes a build PROCESSING until it has been read `after` times, then `then` (default VALID). */
@@ -107,8 +137,10 @@ export const testflightDomain: Domain = {
         version: (view, values) =>
           values.some((v) => String(view.attributes.version ?? '').startsWith(v))
       },
-      beforeRelationshipChange(owner, rel, action) {
-        if (rel === 'betaGroups' && action === 'add') requireValid(owner, 'adding it to a group')
+      beforeRelationshipChange(owner, rel, action, targets, ctx) {
+        if (rel !== 'betaGroups' || action !== 'add') return
+        requireValid(owner, 'adding it to a group')
+        for (const t of targets ?? []) refuseAllBuildsGroup(ctx.store.get('betaGroups', t.id))
       }
     },
     betaGroups: {
@@ -120,7 +152,7 @@ export const testflightDomain: Domain = {
           .find(
             (g) => g.attributes.name === name && ctx.store.relatedIds(g, 'app')[0]?.id === appId
           )
-        if (clash)
+        if (clash && state(ctx.fake).settings.uniqueGroupNames)
           throw new AscError(
             409,
             'ENTITY_ERROR.ATTRIBUTE.INVALID.DUPLICATE',
@@ -139,6 +171,7 @@ export const testflightDomain: Domain = {
             'Internal groups cannot have a public link.'
           )
         input.attributes.isInternalGroup ??= false
+        input.attributes.hasAccessToAllBuilds ??= input.attributes.isInternalGroup === true
         input.attributes.createdDate = new Date(ctx.now).toISOString()
         input.id ??= ctx.store.newId('betaGroups')
         if (input.attributes.publicLinkEnabled) {
@@ -162,10 +195,11 @@ export const testflightDomain: Domain = {
           changes.attributes.publicLink ??= `https://testflight.apple.com/join/${changes.attributes.publicLinkId}`
         }
       },
-      beforeRelationshipChange(_owner, rel, action, targets, ctx) {
-        if (rel === 'builds' && action === 'add')
-          for (const t of targets ?? [])
-            requireValid(ctx.store.get('builds', t.id), 'adding it to a group')
+      beforeRelationshipChange(owner, rel, action, targets, ctx) {
+        if (rel !== 'builds' || action !== 'add') return
+        refuseAllBuildsGroup(owner)
+        for (const t of targets ?? [])
+          requireValid(ctx.store.get('builds', t.id), 'adding it to a group')
       }
     },
     betaBuildLocalizations: {
