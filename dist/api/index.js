@@ -31563,9 +31563,11 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
-class ConfigurationError extends Error {
+class errors_ConfigurationError extends Error {
     /** The input at fault (e.g. `private-key`), when there is one. */
     input;
     constructor(message, input) {
@@ -31578,7 +31580,7 @@ class ConfigurationError extends Error {
  * App Store Connect finished something in a failed state that no input can fix by itself (a build
  * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
  */
-class OperationFailedError extends Error {
+class errors_OperationFailedError extends Error {
     constructor(message) {
         super(message);
         this.name = 'OperationFailedError';
@@ -31591,6 +31593,38 @@ class TimeoutError extends Error {
         this.name = 'TimeoutError';
     }
 }
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
+}
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
@@ -31601,6 +31635,226 @@ function errorMessage(error) {
     }
     catch {
         return String(error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/duration.ts
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
+ * milliseconds. Returns undefined for anything else (the caller names the input in its error).
+ */
+function parseDuration(text) {
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
+    return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const parts = [];
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (d)
+        parts.push(`${d}d`);
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (rest && !d)
+        parts.push(`${rest}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core_debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m)
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
+;// CONCATENATED MODULE: ./src/shared/inputs.ts
+
+
+
+
+/** How much of an input's value an error message echoes back. */
+const MAX_ECHOED_INPUT = 100;
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+function inputs_echo(value, max = MAX_ECHOED_INPUT) {
+    return serverText(value, max);
+}
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+const DURATION_MAX = {
+    /** `poll-interval` */
+    poll: 3_600_000,
+    /** `processing-timeout` and other waits */
+    timeout: 86_400_000,
+    /** `review-timeout`: Apple's review can take days */
+    review: 14 * 86_400_000
+};
+/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
+const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+/**
+ * The one set of input primitives every entry point builds its settings from. Each rejects a bad
+ * value with a ConfigurationError that names the input and says what it accepts. Every name read is
+ * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
+ */
+class Inputs {
+    reader;
+    env;
+    names = new Set();
+    constructor(reader = runnerInputs, env = process.env) {
+        this.reader = reader;
+        this.env = env;
+    }
+    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
+    optional(name, envName) {
+        this.names.add(name);
+        const value = this.reader(name)?.trim();
+        if (value)
+            return value;
+        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
+        return fromEnv || undefined;
+    }
+    required(name, hint = '') {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors_ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
+        return value;
+    }
+    /** A secret: masked as soon as it is read, and each of its lines too. */
+    secret(name, envName) {
+        const value = this.optional(name, envName);
+        if (value)
+            mask(value);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name)?.toLowerCase();
+        if (value === undefined)
+            return fallback;
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        throw new errors_ConfigurationError(`must be true or false, not '${inputs_echo(value)}'.`, name);
+    }
+    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
+    tristate(name) {
+        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
+    }
+    integer(name, options = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return options.fallback;
+        if (!/^[+-]?\d+$/.test(value))
+            throw new errors_ConfigurationError(`must be a whole number, not '${inputs_echo(value)}'.`, name);
+        const n = Number(value);
+        const { min, max } = options;
+        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+            const range = min !== undefined && max !== undefined
+                ? `from ${min} to ${max}`
+                : min !== undefined
+                    ? `${min} or more`
+                    : `${max} or less`;
+            throw new errors_ConfigurationError(`must be ${range}, not ${n}.`, name);
+        }
+        return n;
+    }
+    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
+    enumeration(name, values, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (!found)
+            throw new errors_ConfigurationError(`must be one of ${values.join(', ')}; got '${inputs_echo(value)}'.`, name);
+        return found;
+    }
+    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
+    list(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return [];
+        return [
+            ...new Set(value
+                .split(/[,\n]/)
+                .map((s) => s.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
+     * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+     * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+     * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+     */
+    duration(name, fallback, options = {}) {
+        const value = this.optional(name) ?? fallback;
+        if (value === undefined)
+            return undefined;
+        const ms = parseDuration(value);
+        if (ms === undefined)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
+        if (options.max !== undefined && ms > options.max)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too long: at most ${formatDuration(options.max)}.`, name);
+        if (options.min !== undefined && ms < options.min)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too short: at least ${formatDuration(options.min)}.`, name);
+        return ms;
+    }
+    /** Parsed JSON, or undefined when unset. */
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (e) {
+            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, name);
+        }
+    }
+}
+/** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set();
+function mask(value) {
+    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
+            continue;
+        masked.add(part);
+        core_setSecret(part);
     }
 }
 
@@ -32326,173 +32580,6 @@ class SignJWT extends SignJWT_base {
 }
 
 
-;// CONCATENATED MODULE: ./src/shared/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
- * milliseconds. Returns undefined for anything else (the caller names the input in its error).
- */
-function parseDuration(text) {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
-    return Number.isFinite(value) ? Math.round(value) : undefined;
-}
-/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const parts = [];
-    const d = Math.floor(s / 86400);
-    const h = Math.floor((s % 86400) / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (d)
-        parts.push(`${d}d`);
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (rest && !d)
-        parts.push(`${rest}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/inputs.ts
-
-
-
-/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
-const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-const TRUE = ['true', 'yes', '1', 'on'];
-const FALSE = ['false', 'no', '0', 'off'];
-/**
- * The one set of input primitives every entry point builds its settings from. Each rejects a bad
- * value with a ConfigurationError that names the input and says what it accepts. Every name read is
- * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
- */
-class Inputs {
-    reader;
-    env;
-    names = new Set();
-    constructor(reader = runnerInputs, env = process.env) {
-        this.reader = reader;
-        this.env = env;
-    }
-    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
-    optional(name, envName) {
-        this.names.add(name);
-        const value = this.reader(name)?.trim();
-        if (value)
-            return value;
-        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
-        return fromEnv || undefined;
-    }
-    required(name, hint = '') {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
-        return value;
-    }
-    /** A secret: masked as soon as it is read, and each of its lines too. */
-    secret(name, envName) {
-        const value = this.optional(name, envName);
-        if (value)
-            mask(value);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name)?.toLowerCase();
-        if (value === undefined)
-            return fallback;
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        throw new ConfigurationError(`must be true or false, not '${value}'.`, name);
-    }
-    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
-    tristate(name) {
-        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
-    }
-    integer(name, options = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return options.fallback;
-        if (!/^[+-]?\d+$/.test(value))
-            throw new ConfigurationError(`must be a whole number, not '${value}'.`, name);
-        const n = Number(value);
-        const { min, max } = options;
-        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-            const range = min !== undefined && max !== undefined
-                ? `from ${min} to ${max}`
-                : min !== undefined
-                    ? `${min} or more`
-                    : `${max} or less`;
-            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
-        }
-        return n;
-    }
-    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
-    enumeration(name, values, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
-        if (!found)
-            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name);
-        return found;
-    }
-    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
-    list(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return [];
-        return [
-            ...new Set(value
-                .split(/[,\n]/)
-                .map((s) => s.trim())
-                .filter(Boolean))
-        ];
-    }
-    /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-    duration(name, fallback) {
-        const value = this.optional(name) ?? fallback;
-        if (value === undefined)
-            return undefined;
-        const ms = parseDuration(value);
-        if (ms === undefined)
-            throw new ConfigurationError(`'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
-        return ms;
-    }
-    /** Parsed JSON, or undefined when unset. */
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
-        }
-    }
-}
-/** Masks a secret in the runner's logs: the whole value and every line of it. */
-const masked = new Set();
-function mask(value) {
-    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
-        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
-            continue;
-        masked.add(part);
-        core_setSecret(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/auth.ts
 
 
@@ -32510,7 +32597,7 @@ function parsePrivateKey(text, input = 'private-key') {
     if (!pem.includes('-----BEGIN')) {
         const compact = pem.replace(/\s+/g, '');
         if (!/^[A-Za-z0-9+/=_-]+$/.test(compact))
-            throw new ConfigurationError('is not a private key: paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …), or its base64.', input);
+            throw new errors_ConfigurationError('is not a private key: paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …), or its base64.', input);
         const decoded = Buffer.from(compact, 'base64');
         const asText = decoded.toString('utf8');
         pem = asText.includes('-----BEGIN')
@@ -32523,23 +32610,35 @@ function parsePrivateKey(text, input = 'private-key') {
         key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
     }
     catch {
-        throw new ConfigurationError('could not be read as a private key: paste the whole .p8 file downloaded from App Store Connect (PEM text, PEM with \\n, or base64 of it).', input);
+        throw new errors_ConfigurationError('could not be read as a private key: paste the whole .p8 file downloaded from App Store Connect (PEM text, PEM with \\n, or base64 of it).', input);
     }
     const curve = key.asymmetricKeyDetails?.namedCurve;
     if (key.asymmetricKeyType !== 'ec' || (curve && curve !== 'prime256v1'))
-        throw new ConfigurationError(`is a ${key.asymmetricKeyType ?? 'non-EC'} key; App Store Connect keys are EC P-256 (.p8 files from Users and Access > Integrations).`, input);
+        throw new errors_ConfigurationError(`is a ${key.asymmetricKeyType ?? 'non-EC'} key; App Store Connect keys are EC P-256 (.p8 files from Users and Access > Integrations).`, input);
     return key;
 }
 /** Reads the key from a file path (`private-key-path`). */
 function readPrivateKeyFile(path, input = 'private-key-path') {
+    if (looksLikeKey(path)) {
+        // The key itself given as a path: mask it and never echo it.
+        mask(path.trim());
+        throw new errors_ConfigurationError('looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.', input);
+    }
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (e) {
-        throw new ConfigurationError(`cannot read '${path}' (${e.code ?? 'error'}).`, input);
+        throw new errors_ConfigurationError(`cannot read '${inputs_echo(path)}' (${e.code ?? 'error'}).`, input);
     }
     return parsePrivateKey(text, input);
+}
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v))
+        return true;
+    return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v);
 }
 /**
  * ES256 JWTs for App Store Connect: header `alg`, `kid`, `typ`; claims `aud`, `iat`, `exp`, and `iss`
@@ -32579,6 +32678,8 @@ class JwtTokens {
             jwt.setIssuer(issuerId);
         const token = await jwt.sign(privateKey);
         mask(token);
+        // A server that echoes only part of the token (its signature) must not print it either.
+        mask(token.slice(token.lastIndexOf('.') + 1));
         this.signed++;
         this.cached = { token, expiresAt: exp * 1000 };
         return token;
@@ -32588,30 +32689,55 @@ class JwtTokens {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/log.ts
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+/** Node's largest timer (about 24.8 days); a longer one fires after 1 ms, which would make a hot loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, Number.isFinite(ms) ? ms : MAX_TIMER_MS))));
 
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core_debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
 /**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
  */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
@@ -32620,6 +32746,7 @@ const VERSION = '0.1.0';
 const PROJECT = 'app-store-connect-actions';
 
 ;// CONCATENATED MODULE: ./src/shared/asc/errors.ts
+
 /** Parses Apple's error document; tolerant of bodies that are not one. */
 function parseAppleErrors(body) {
     const errors = body?.errors;
@@ -32636,13 +32763,20 @@ class ApiError extends Error {
     errors;
     method;
     path;
-    constructor(status, method, path, errors, note) {
-        super(describe(status, method, path, errors, note));
+    constructor(status, method, path, errors, note, message) {
+        super(message ?? describe(status, method, path, errors, note));
         this.name = 'ApiError';
         this.status = status;
         this.errors = errors;
         this.method = method;
         this.path = path;
+    }
+    /**
+     * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+     * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+     */
+    static unusable(status, method, path, problem) {
+        return new ApiError(status, method, path, [], undefined, `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`);
     }
     /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
     get code() {
@@ -32661,10 +32795,16 @@ function flatten(errors) {
     }
     return out;
 }
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const where = e.source?.pointer ?? e.source?.parameter;
-    const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
-    return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`;
+    const clean = (t) => (typeof t === 'string' ? serverText(t).trim().replace(/[.\s]+$/, '') : '');
+    const where = clean(e.source?.pointer ?? e.source?.parameter);
+    const text = [clean(e.title), clean(e.detail)].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
+    const previous = e.meta?.previousBundleVersion;
+    const extra = typeof previous === 'string' || typeof previous === 'number'
+        ? ` (previous build number: ${serverText(previous, 40)})`
+        : '';
+    return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`;
 }
 /** What to do, keyed by status and code. */
 function advice(status, errors, path) {
@@ -32700,6 +32840,190 @@ function describe(status, method, path, errors, note) {
     const more = all.length > 5 ? ` (and ${all.length - 5} more)` : '';
     const tip = advice(status, all, path);
     return `${head}: ${details}${more}.${note ? ` ${note}` : ''}${tip ? ` ${tip}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+class BodyTooLarge extends Error {
+    limit;
+    status;
+    constructor(limit, status) {
+        super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`);
+        this.limit = limit;
+        this.status = status;
+        this.name = 'BodyTooLarge';
+    }
+}
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res, limit) {
+    if (!res.body)
+        return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new BodyTooLarge(limit, res.status);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = await readCapped(res, request.maxBytes);
+    }
+    catch (error) {
+        if (error instanceof BodyTooLarge)
+            throw error;
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+
+
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${serverText(target)} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        if (!Array.isArray(doc?.data)) {
+            const url = new URL(next);
+            throw ApiError.unusable(200, 'GET', `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`, 'the page has no `data` list, which every page of a listing carries');
+        }
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
@@ -32778,20 +33102,13 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
+const MiB = 1024 * 1024;
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -32806,6 +33123,8 @@ class AscClient {
     tokens;
     userAgent;
     rateLimiter;
+    /** Whether the slow-down for a low quota has been said (it is said once). */
+    toldSlow = false;
     constructor(options) {
         this.baseUrl = new URL(options.baseUrl);
         this.tokens = options.tokens;
@@ -32817,25 +33136,40 @@ class AscClient {
             maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+            maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
-    /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+    /**
+     * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+     * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+     * API's: `//host`, `/\\host`, leading blanks or a tab inside a path cannot move the token elsewhere.
+     */
     url(target, query) {
+        // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+        // eslint-disable-next-line no-control-regex
+        const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
         let url;
-        if (/^https?:\/\//i.test(target)) {
-            url = new URL(target);
-            if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
+        try {
+            if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+                url = new URL(text, this.baseUrl);
+            else {
+                const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
+                url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, this.baseUrl);
+            }
         }
-        else {
-            const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-            url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl);
+        catch {
+            throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+                advice: 'Check api-base-url and the URL asked for'
+            });
         }
+        if (url.origin !== this.baseUrl.origin || url.username || url.password)
+            throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
         for (const [name, value] of Object.entries(query ?? {})) {
             if (value === undefined)
                 continue;
@@ -32845,73 +33179,95 @@ class AscClient {
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`;
+        let search = url.search;
+        try {
+            search = decodeURIComponent(search);
+        }
+        catch {
+            // keep it encoded
+        }
+        return serverText(`${url.pathname}${search}`, 1000);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return this.checkAnswer(response, method, url, options);
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
+    }
+    /** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+    checkAnswer(response, method, url, options) {
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        if (!wantsJson || (response.status !== 200 && response.status !== 201))
+            return response;
+        if (response.data !== undefined && response.data !== null)
+            return response;
+        const size = response.bytes?.length ?? 0;
+        const what = !response.contentType?.includes('json')
+            ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+            : 'the answer is not valid JSON';
+        throw ApiError.unusable(response.status, method, this.describe(url), what);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -32920,7 +33276,7 @@ class AscClient {
         if (found === undefined)
             return undefined;
         this.stats.recovered++;
-        this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`);
+        this.opts.logger.info(`${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`);
         return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true };
     }
     apiError(response, method, url, note) {
@@ -32929,6 +33285,11 @@ class AscClient {
     /** One attempt. Network failures and timeouts become LostAnswer. */
     async send(method, url, options) {
         const pause = this.rateLimiter.delay();
+        if (pause > 0 && !this.toldSlow) {
+            this.toldSlow = true;
+            const low = this.rateLimiter.lowest;
+            this.opts.logger.info(`App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`);
+        }
         if (pause > 0) {
             this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`);
             await this.opts.sleep(pause);
@@ -32946,48 +33307,19 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
+        let response;
         try {
-            res = await this.opts.fetch(url, {
-                method,
-                headers,
-                body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
+            response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs, maxBytes }, this.opts.logger);
         }
         catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
+            if (!(error instanceof BodyTooLarge))
+                throw error;
+            throw ApiError.unusable(error.status, method, this.describe(url), `${error.message}, over the limit that keeps the runner's memory safe; it was refused`);
         }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -33003,55 +33335,23 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/connection.ts
+
 
 
 
@@ -33064,15 +33364,15 @@ function parseBaseUrl(text, input = 'api-base-url') {
         url = new URL(text);
     }
     catch {
-        throw new ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
+        throw new errors_ConfigurationError(`'${inputs_echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
     }
     if (url.username || url.password)
-        throw new ConfigurationError('must not carry a user name or password.', input);
+        throw new errors_ConfigurationError('must not carry a user name or password.', input);
     if (url.protocol === 'https:')
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
         return url;
-    throw new ConfigurationError(`'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
+    throw new errors_ConfigurationError(`'${inputs_echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
 }
 function readConnectionSettings(inputs) {
     const keyId = inputs.optional('key-id', 'APP_STORE_CONNECT_KEY_ID');
@@ -33081,15 +33381,15 @@ function readConnectionSettings(inputs) {
     const keyPath = inputs.optional('private-key-path');
     const base = inputs.optional('api-base-url', 'APP_STORE_CONNECT_API_BASE_URL') ?? DEFAULT_BASE_URL;
     if (!keyId)
-        throw new ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
+        throw new errors_ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
     if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-        throw new ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
     if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-        throw new ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
     if (keyText && keyPath)
-        throw new ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
+        throw new errors_ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
     if (!keyText && !keyPath)
-        throw new ConfigurationError('is required: the contents of your .p8 key (from a secret), or set private-key-path or APP_STORE_CONNECT_PRIVATE_KEY.', 'private-key');
+        throw new errors_ConfigurationError('is required: the contents of your .p8 key (from a secret), or set private-key-path or APP_STORE_CONNECT_PRIVATE_KEY.', 'private-key');
     const privateKey = keyText ? parsePrivateKey(keyText) : readPrivateKeyFile(keyPath);
     return { credentials: { keyId, issuerId, privateKey }, baseUrl: parseBaseUrl(base) };
 }
@@ -33120,42 +33420,17 @@ function outputs_group(name, fn) {
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/**
+ * A key from its header to its footer, or a header followed by key material. Our own advice quotes
+ * the bare header (`paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …)`): that stays.
+ */
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(?:\s|\\n)*[A-Za-z0-9+/=](?:[A-Za-z0-9+/=\s]|\\n){15,})/g;
 /**
  * A last line of defence behind masking: removes anything shaped like a JWT or a private key from a
  * message before it is printed (masking covers the values we know; this covers those we do not).
  */
 function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
-}
-
-;// CONCATENATED MODULE: ./src/shared/run.ts
-
-
-
-
-/**
- * The one outer wrapper every entry point runs in. Whatever is thrown (an Error, a string, anything),
- * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
- * nothing secret is printed.
- */
-async function runAction(action, main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        setFailed(redact(failureMessage(action, error)));
-        if (error instanceof Error && error.stack)
-            core_debug(redact(error.stack));
-    }
-}
-function failureMessage(action, error) {
-    if (error instanceof ConfigurationError || error instanceof ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
 }
 
 ;// CONCATENATED MODULE: ./src/shared/report.ts
@@ -33242,12 +33517,213 @@ class summary_Summary {
     toString() {
         return this.parts.join('\n\n') + '\n';
     }
-    /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
+    /**
+     * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+     * as written, so the run wrapper does not write a second one on failure.
+     */
     async write() {
+        runReport.summaryWritten = true;
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
         await summary.addRaw(this.toString(), true).write();
     }
+}
+
+;// CONCATENATED MODULE: ./src/shared/run.ts
+
+
+
+
+
+
+/**
+ * The one outer wrapper every entry point runs in. Whatever is thrown (an Error, a string, anything),
+ * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
+ * nothing secret is printed.
+ */
+async function runAction(action, main, title = titleOf(action)) {
+    try {
+        await main();
+    }
+    catch (error) {
+        const message = redact(failureMessage(action, error));
+        setFailed(message);
+        if (error instanceof Error && error.stack)
+            core_debug(redact(error.stack));
+        if (!runReport.summaryWritten)
+            await writeFailureSummary(title, message);
+    }
+}
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+function titleOf(action) {
+    const words = action.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+function failureSummary(title, message, report = runReport) {
+    const s = new summary_Summary().heading(title).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    if (report.skipped.length)
+        s.heading('Not done', 3).list(report.skipped);
+    if (report.warnings.length)
+        s.heading('Warnings', 3).list(report.warnings);
+    return s;
+}
+async function writeFailureSummary(title, message) {
+    try {
+        await failureSummary(title, message).write();
+    }
+    catch (error) {
+        // The ::error:: is out already; a summary that cannot be written must not hide it.
+        core_debug(`The job summary could not be written: ${errorMessage(error)}`);
+    }
+}
+function failureMessage(action, error) {
+    const known = classifyError(error);
+    if (known instanceof errors_ConfigurationError ||
+        known instanceof ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof errors_OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
+}
+
+;// CONCATENATED MODULE: ./src/shared/local-paths.ts
+
+
+
+
+/**
+ * Local outputs are checked before any request that changes something, so a bad path fails the
+ * step while nothing has been done yet (a rerun would otherwise duplicate the change).
+ */
+function nearestExisting(path) {
+    let p = (0,external_node_path_namespaceObject.resolve)(path);
+    while (!(0,external_node_fs_namespaceObject.existsSync)(p)) {
+        const up = (0,external_node_path_namespaceObject.dirname)(p);
+        if (up === p)
+            break;
+        p = up;
+    }
+    return p;
+}
+function writable(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK | external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file we will write: not a directory; its folder exists or can be made, and is writable. */
+function checkOutputFile(path, input) {
+    const full = (0,external_node_path_namespaceObject.resolve)(path);
+    if ((0,external_node_fs_namespaceObject.existsSync)(full)) {
+        const st = (0,external_node_fs_namespaceObject.statSync)(full);
+        if (st.isDirectory())
+            throw new errors_ConfigurationError(`'${inputs_echo(path)}' is a directory; name a file to write.`, input);
+        if (!writable((0,external_node_path_namespaceObject.dirname)(full)))
+            throw new errors_ConfigurationError(`'${inputs_echo(path)}' cannot be written (no write permission).`, input);
+        return;
+    }
+    const base = nearestExisting((0,external_node_path_namespaceObject.dirname)(full));
+    if (!(0,external_node_fs_namespaceObject.statSync)(base).isDirectory())
+        throw new errors_ConfigurationError(`'${inputs_echo(base)}' is a file, so '${inputs_echo(path)}' cannot be created in it.`, input);
+    if (!writable(base))
+        throw new errors_ConfigurationError(`'${inputs_echo(path)}' cannot be created: '${inputs_echo(base)}' is not writable.`, input);
+}
+/** A folder we will write into: not a file; it exists or can be made, and is writable. */
+function checkOutputDir(path, input) {
+    const full = resolve(path);
+    const base = nearestExisting(full);
+    if (!statSync(base).isDirectory())
+        throw new ConfigurationError(base === full
+            ? `'${echo(path)}' is a file; name a folder (it is created when missing).`
+            : `'${echo(base)}' is a file, so the folder '${echo(path)}' cannot be created.`, input);
+    if (!writable(base))
+        throw new ConfigurationError(`'${echo(path)}' cannot be written: '${echo(base)}' is not writable.`, input);
+}
+/**
+ * `dir/name` for a file name that came from a server (a profile's UUID, a certificate's serial):
+ * only names matching `shape` are accepted, so the path can never leave `dir`.
+ */
+function fileInside(dir, name, shape, what) {
+    if (!shape.test(name) || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+        throw new OperationFailedError(`App Store Connect gave ${what} that is not a safe file name; nothing was written.`);
+    const root = resolve(dir);
+    const full = resolve(root, name);
+    if (!full.startsWith(root + sep))
+        throw new OperationFailedError(`App Store Connect gave ${what} that points outside ${dir}; nothing was written.`);
+    return full;
 }
 
 ;// CONCATENATED MODULE: ./src/api/dry-run.ts
@@ -33301,23 +33777,9 @@ const schemas_namespaceObject = /*#__PURE__*/JSON.parse('{"j":{"AccessibilityDec
 const operationIndex = operations_namespaceObject;
 const bodySchemas = schemas_namespaceObject.j;
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/paths.ts
 const compiled = new WeakMap();
+/** The index's path templates by segment count, compiled once per index. */
 function compile(index) {
     let byLength = compiled.get(index);
     if (byLength)
@@ -33348,6 +33810,7 @@ function compile(index) {
     compiled.set(index, byLength);
     return byLength;
 }
+/** The segments of a path (or of an absolute URL's path), query and fragment dropped. */
 function splitPath(path) {
     let p = path;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
@@ -33428,8 +33891,41 @@ function findOperation(index, method, template) {
     const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
     return t?.ops[method.toUpperCase()];
 }
-// ---------------------------------------------------------------------------------------------
-// Query parameters
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function levenshtein(a, b) {
+    if (a === b)
+        return 0;
+    if (!a.length)
+        return b.length;
+    if (!b.length)
+        return a.length;
+    let prev = new Array(b.length + 1);
+    let cur = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++)
+        prev[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        }
+        ;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
+}
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
 function closest(name, candidates) {
     let best;
     let bestD = Infinity;
@@ -33444,6 +33940,26 @@ function closest(name, candidates) {
         return undefined;
     return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
 }
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/index-types.ts
+// The compact operation index built by scripts/openapi-index.mjs (committed as
+// src/shared/asc/generated/operations.json and schemas.json): its types, shared by the path matcher,
+// the query and body validators and the suggestions.
+/** `GET /v1/apps` */
+function describeOperation(op) {
+    return `${op.m} ${op.p}`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/query.ts
+// Validation of a request's query parameters against its operation in the index.
+
+
 /** Problems with the query parameters of a request, each naming its parameter. */
 function validateQueryDetailed(index, op, query) {
     const problems = [];
@@ -33574,8 +34090,12 @@ function checkScalar(index, p, type, value) {
 function validateQuery(index, op, query) {
     return validateQueryDetailed(index, op, query).map((p) => p.message);
 }
-// ---------------------------------------------------------------------------------------------
-// Request bodies
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/body.ts
+// Strict validation of a request body against its schema (the OpenAPI 3.0 subset Apple uses).
+
+
+const MAX_PROBLEMS = 50;
 function escapePointer(key) {
     return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -33817,8 +34337,11 @@ function validateBodyDetailed(schemas, op, body) {
 function validateBody(schemas, op, body) {
     return validateBodyDetailed(schemas, op, body).map((p) => p.message);
 }
-// ---------------------------------------------------------------------------------------------
-// Suggestions
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/suggest.ts
+// Near matches for a mistyped operation, for error messages.
+
+
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 /** Splits `"GET /v1/apps"` (method optional) into method and path. */
 function parseOperationText(text) {
@@ -33827,28 +34350,6 @@ function parseOperationText(text) {
     if (m && METHODS.includes(m[1].toUpperCase()))
         return { method: m[1].toUpperCase(), path: m[2].trim() };
     return { path: t };
-}
-function levenshtein(a, b) {
-    if (a === b)
-        return 0;
-    if (!a.length)
-        return b.length;
-    if (!b.length)
-        return a.length;
-    let prev = new Array(b.length + 1);
-    let cur = new Array(b.length + 1);
-    for (let j = 0; j <= b.length; j++)
-        prev[j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        }
-        ;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
 }
 function segmentCost(user, tmpl) {
     if (tmpl === null)
@@ -33900,7 +34401,21 @@ function suggestOperations(index, text, n = 5) {
     return scored.slice(0, n).map((s) => s.text);
 }
 
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
+// Validation of App Store Connect requests against the compact operation index built by
+// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
+// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
+// Store Connect on every request it receives. This module only gathers the parts; import a part
+// directly when only it is needed (bundles then carry no more than that part).
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/api/operation.ts
+
 
 
 /**
@@ -33913,21 +34428,21 @@ function resolveOperation(index, text) {
     const byId = index.operations.find((o) => o.id === raw);
     if (byId) {
         if (byId.p.includes('{'))
-            throw new ConfigurationError(`'${raw}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`, 'operation');
+            throw new errors_ConfigurationError(`'${inputs_echo(raw)}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`, 'operation');
         return { method: byId.m, path: byId.p, op: byId, inlineQuery: {} };
     }
     const { method, path: withQuery } = parseOperationText(raw);
     if (!method)
-        throw new ConfigurationError(`'${raw}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(raw)}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`, 'operation');
     const [pathPart, search = ''] = withQuery.split('?', 2);
     const path = pathPart.replace(/\/+$/, '') || '/';
     const placeholder = /\{[^}]*\}|<[^>]*>|:\w+/.exec(path);
     if (placeholder)
-        throw new ConfigurationError(`'${raw}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(raw)}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`, 'operation');
     const match = matchOperation(index, method, path);
     if (!match) {
         const near = suggestOperations(index, `${method} ${path}`, 5);
-        throw new ConfigurationError(`'${method} ${path}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(`${method} ${path}`)}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`, 'operation');
     }
     return {
         method,
@@ -33950,7 +34465,7 @@ function parseQuery(text) {
             parsed = JSON.parse(trimmed);
         }
         catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, 'query');
+            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, 'query');
         }
         const out = {};
         for (const [name, value] of Object.entries(parsed)) {
@@ -33959,7 +34474,7 @@ function parseQuery(text) {
             if (Array.isArray(value))
                 out[name] = value.map(String).join(',');
             else if (typeof value === 'object')
-                throw new ConfigurationError(`'${name}' must be a string, number, boolean or list.`, 'query');
+                throw new errors_ConfigurationError(`'${inputs_echo(name)}' must be a string, number, boolean or list.`, 'query');
             else
                 out[name] = String(value);
         }
@@ -33972,7 +34487,7 @@ function parseQuery(text) {
             return;
         const at = l.indexOf('=');
         if (at <= 0)
-            throw new ConfigurationError(`line ${i + 1} ('${l}') is not name=value; give a JSON object or one name=value per line.`, 'query');
+            throw new errors_ConfigurationError(`line ${i + 1} ('${inputs_echo(l)}') is not name=value; give a JSON object or one name=value per line.`, 'query');
         out[l.slice(0, at).trim()] = l.slice(at + 1).trim();
     });
     return out;
@@ -33981,10 +34496,10 @@ function parseQuery(text) {
 function checkRequest(index, schemas, op, query, body) {
     const queryProblems = validateQuery(index, op, query);
     if (queryProblems.length)
-        throw new ConfigurationError(`${queryProblems.join('; ')} (for ${op.m} ${op.p}, per Apple's API ${index.version}).`, 'query');
+        throw new errors_ConfigurationError(`${queryProblems.join('; ')} (for ${op.m} ${op.p}, per Apple's API ${index.version}).`, 'query');
     const bodyProblems = validateBody(schemas, op, body);
     if (bodyProblems.length)
-        throw new ConfigurationError(`${bodyProblems.slice(0, 8).join('; ')}${bodyProblems.length > 8 ? ` (and ${bodyProblems.length - 8} more)` : ''} (for ${op.m} ${op.p}${op.b && op.b !== 'object' ? `, schema ${op.b}` : ''}).`, 'body');
+        throw new errors_ConfigurationError(`${bodyProblems.slice(0, 8).join('; ')}${bodyProblems.length > 8 ? ` (and ${bodyProblems.length - 8} more)` : ''} (for ${op.m} ${op.p}${op.b && op.b !== 'object' ? `, schema ${op.b}` : ''}).`, 'body');
 }
 /** Whether a GET answers with a collection that `links.next` can page through. */
 function isPageable(op) {
@@ -34007,7 +34522,7 @@ function readSettings(inputs = new Inputs()) {
     const decompress = inputs.boolean('decompress', false);
     const dryRun = inputs.boolean('dry-run', false);
     if (paginate && !isPageable(operation.op))
-        throw new ConfigurationError(`${operation.op.m} ${operation.op.p} does not return pages; set paginate to false.`, 'paginate');
+        throw new errors_ConfigurationError(`${operation.op.m} ${operation.op.p} does not return pages; set paginate to false.`, 'paginate');
     if (paginate && query.limit === undefined) {
         const max = operation.op.q?.find((p) => p.n === 'limit')?.max;
         query.limit = String(max ?? 200);
@@ -34017,6 +34532,10 @@ function readSettings(inputs = new Inputs()) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/main.ts
+
+
+
+
 
 
 
@@ -34050,6 +34569,8 @@ async function call(client, s) {
         query: s.query,
         body: s.body,
         accept,
+        // A report answered as it comes (gzip) may be larger than a JSON answer; it is still bounded.
+        maxBytes: accept.includes('json') ? undefined : MAX_DECOMPRESSED,
         // A POST that creates is not resent after a lost answer; the user can rerun the step.
         idempotent: method !== 'POST'
     });
@@ -34062,8 +34583,27 @@ async function call(client, s) {
         items: Array.isArray(data?.data) ? data.data.length : undefined
     };
 }
+/** The most `decompress` inflates: a report is far smaller; a bomb is refused. */
+const MAX_DECOMPRESSED = 128 * 1024 * 1024;
+function gunzip(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b)
+        throw new errors_ConfigurationError(`the answer is not gzip (it starts with ${bytes.subarray(0, 4).toString('hex') || 'nothing'}), so there is nothing to decompress: set decompress to false for this operation.`, 'decompress');
+    try {
+        return (0,external_node_zlib_.gunzipSync)(bytes, { maxOutputLength: MAX_DECOMPRESSED });
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_ConfigurationError(code === 'ERR_BUFFER_TOO_LARGE'
+            ? `the answer inflates to more than ${MAX_DECOMPRESSED / 1048576} MiB; it was not written. Set decompress to false to save it as it came.`
+            : `the answer is damaged gzip (${serverText(error.message, 100)}); set decompress to false to save it as it came.`, 'decompress');
+    }
+}
 async function run() {
-    return runAction('api', async () => {
+    return runAction('api', main, TITLE);
+}
+const TITLE = 'App Store Connect API';
+async function main() {
+    {
         const settings = readSettings();
         const { method, path } = settings.operation;
         const client = createClient(settings.connection, 'api');
@@ -34071,9 +34611,13 @@ async function run() {
             await dryRun(client, settings);
             return;
         }
+        // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
+        if (settings.outputFile)
+            checkOutputFile(settings.outputFile, 'output-file');
         let answer;
         try {
             answer = await outputs_group(`${method} ${path}`, () => call(client, settings));
+            runReport.step(`${method} ${path} answered ${answer.status}`);
         }
         catch (error) {
             if (error instanceof ApiError)
@@ -34084,13 +34628,15 @@ async function run() {
         let outputFile = settings.outputFile;
         if (!outputFile && json && json.length > MAX_OUTPUT) {
             outputFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json');
-            warning(`The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`);
+            const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`;
+            warning(text, { title: 'Answer written to a file' });
+            runReport.warn(text);
         }
         let written;
         if (outputFile) {
             let bytes = answer.bytes ?? Buffer.from(json ?? '');
-            if (answer.bytes && settings.decompress)
-                bytes = (0,external_node_zlib_.gunzipSync)(answer.bytes);
+            if (settings.decompress)
+                bytes = gunzip(bytes);
             await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(outputFile), { recursive: true });
             await (0,promises_namespaceObject.writeFile)(outputFile, bytes);
             written = bytes.length;
@@ -34100,19 +34646,23 @@ async function run() {
             json: json && json.length <= MAX_OUTPUT ? json : undefined,
             'output-file': outputFile
         });
-        info(`${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}; ${client.stats.requests} request(s).`);
+        const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`;
+        info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`);
+        const warned = runReport.warnings.length > 0;
         await new summary_Summary()
-            .heading(`App Store Connect: ${method} ${path}`, 3)
+            .heading(TITLE)
+            .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
             .facts([
             ['Status', answer.status],
             ['Items', answer.items],
             ['Pages', settings.paginate ? answer.pages : undefined],
-            ['Requests', client.stats.requests],
-            ['Retries', client.stats.retries || undefined],
             ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
         ])
+            .list(runReport.warnings.map((w) => `⚠️ ${w}`))
+            .details('Requests', `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`)
             .write();
-    });
+        notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/api/index.ts

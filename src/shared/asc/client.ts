@@ -1,10 +1,10 @@
 import { EnvironmentError } from '../errors.js'
-import { actionsLogger, type Logger } from '../log.js'
+import { actionsLogger, serverText, type Logger } from '../log.js'
 import { retry, type RetryPolicy } from '../retry.js'
 import { sleep as realSleep, type Sleep } from '../sleep.js'
 import { PROJECT, VERSION } from '../version.js'
 import { ApiError, parseAppleErrors } from './errors.js'
-import { exchange } from './transport.js'
+import { BodyTooLarge, exchange } from './transport.js'
 import { mergePages, pages, type PageOptions, type PageStats } from './pagination.js'
 import { RateLimiter } from './rate-limit.js'
 import type { TokenSource } from './auth.js'
@@ -34,6 +34,10 @@ export interface ClientOptions {
   baseDelayMs?: number
   /** Largest single wait, Retry-After included. Default 60 s. */
   maxDelayMs?: number
+  /** The largest decoded JSON answer read; beyond it the answer is refused. Default 64 MiB. */
+  maxBodyBytes?: number
+  /** The same for answers that are not JSON (gzip reports). Default 128 MiB. */
+  maxRawBodyBytes?: number
   /** A safety cap on pages followed by `pages()`. Default 1,000. */
   maxPages?: number
   /** Names the entry point in the User-Agent. */
@@ -59,7 +63,11 @@ export interface RequestOptions<T> {
   recover?: () => Promise<T | undefined>
   /** `Accept` header; default `application/json`. */
   accept?: string
+  /** The largest decoded answer read for this request (default from the client's options). */
+  maxBytes?: number
 }
+
+const MiB = 1024 * 1024
 
 export interface AscResponse<T> {
   status: number
@@ -97,6 +105,8 @@ export class AscClient {
   private readonly tokens: TokenSource
   private readonly userAgent: string
   readonly rateLimiter: RateLimiter
+  /** Whether the slow-down for a low quota has been said (it is said once). */
+  private toldSlow = false
 
   constructor(options: ClientOptions) {
     this.baseUrl = new URL(options.baseUrl)
@@ -109,6 +119,8 @@ export class AscClient {
       maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 60_000,
+      maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+      maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
       maxPages: options.maxPages ?? 1000,
       logger: options.logger ?? actionsLogger,
       fetch: options.fetch ?? ((...args) => fetch(...args)),
@@ -117,21 +129,38 @@ export class AscClient {
     }
   }
 
-  /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+  /**
+   * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+   * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+   * API's: `//host`, `/\\host`, leading blanks or a tab inside a path cannot move the token elsewhere.
+   */
   url(target: string, query?: Query): URL {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '')
     let url: URL
-    if (/^https?:\/\//i.test(target)) {
-      url = new URL(target)
-      if (url.origin !== this.baseUrl.origin)
-        throw new EnvironmentError(
-          'redirect',
-          `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`,
-          { advice: 'Check api-base-url and the URL asked for' }
-        )
-    } else {
-      const prefix = this.baseUrl.pathname.replace(/\/+$/, '')
-      url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl)
+    try {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+        url = new URL(text, this.baseUrl)
+      else {
+        const prefix = this.baseUrl.pathname.replace(/\/+$/, '')
+        url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, this.baseUrl)
+      }
+    } catch {
+      throw new EnvironmentError(
+        'redirect',
+        `Refusing to follow '${serverText(target, 100)}': it is not a URL`,
+        {
+          advice: 'Check api-base-url and the URL asked for'
+        }
+      )
     }
+    if (url.origin !== this.baseUrl.origin || url.username || url.password)
+      throw new EnvironmentError(
+        'redirect',
+        `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${this.baseUrl.origin} receives them`,
+        { advice: 'Check api-base-url and the URL asked for' }
+      )
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value))
@@ -141,7 +170,13 @@ export class AscClient {
 
   /** The path and query of a URL, for messages (never carries credentials). */
   private describe(url: URL): string {
-    return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`
+    let search = url.search
+    try {
+      search = decodeURIComponent(search)
+    } catch {
+      // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000)
   }
 
   async request<T = unknown>(
@@ -169,7 +204,7 @@ export class AscClient {
         onRetry: ({ attempt, of, delayMs, why }) => {
           this.stats.retries++
           this.opts.logger.info(
-            `${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+            `${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
           )
         },
         giveUp: (error, attempts) => {
@@ -209,7 +244,7 @@ export class AscClient {
         signing.resigned = true
         this.tokens.invalidate()
         this.opts.logger.info(
-          `App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`
+          `App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`
         )
         response = await this.send(method, url, options)
       }
@@ -226,7 +261,7 @@ export class AscClient {
       throw error
     }
     const { status } = response
-    if (status < 300) return response
+    if (status < 300) return this.checkAnswer(response, method, url, options)
     if (status < 400)
       throw new EnvironmentError(
         'redirect',
@@ -243,6 +278,23 @@ export class AscClient {
     throw new RetryableAnswer(response)
   }
 
+  /** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+  private checkAnswer<T>(
+    response: AscResponse<T>,
+    method: string,
+    url: URL,
+    options: RequestOptions<T>
+  ): AscResponse<T> {
+    const wantsJson = (options.accept ?? 'application/json').includes('json')
+    if (!wantsJson || (response.status !== 200 && response.status !== 201)) return response
+    if (response.data !== undefined && response.data !== null) return response
+    const size = response.bytes?.length ?? 0
+    const what = !response.contentType?.includes('json')
+      ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+      : 'the answer is not valid JSON'
+    throw ApiError.unusable(response.status, method, this.describe(url), what)
+  }
+
   private async tryRecover<T>(
     options: RequestOptions<T>,
     method: string,
@@ -253,7 +305,7 @@ export class AscClient {
     if (found === undefined) return undefined
     this.stats.recovered++
     this.opts.logger.info(
-      `${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`
+      `${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`
     )
     return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true }
   }
@@ -280,6 +332,13 @@ export class AscClient {
     options: RequestOptions<T>
   ): Promise<AscResponse<T>> {
     const pause = this.rateLimiter.delay()
+    if (pause > 0 && !this.toldSlow) {
+      this.toldSlow = true
+      const low = this.rateLimiter.lowest
+      this.opts.logger.info(
+        `App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`
+      )
+    }
     if (pause > 0) {
       this.opts.logger.debug(
         `Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`
@@ -299,11 +358,33 @@ export class AscClient {
     }
     this.stats.requests++
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1
-    const response = await exchange<T>(
-      this.opts.fetch,
-      { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs },
-      this.opts.logger
-    )
+    const wantsJson = (options.accept ?? 'application/json').includes('json')
+    const maxBytes =
+      options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes)
+    let response: AscResponse<T>
+    try {
+      response = await exchange<T>(
+        this.opts.fetch,
+        {
+          method,
+          url,
+          label: this.describe(url),
+          headers,
+          body,
+          timeoutMs: this.opts.timeoutMs,
+          maxBytes
+        },
+        this.opts.logger
+      )
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error
+      throw ApiError.unusable(
+        error.status,
+        method,
+        this.describe(url),
+        `${error.message}, over the limit that keeps the runner's memory safe; it was refused`
+      )
+    }
     this.rateLimiter.observe(response.headers.get('x-rate-limit'))
     return response
   }

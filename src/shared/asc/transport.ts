@@ -10,6 +10,38 @@ export interface Exchange {
   headers: Record<string, string>
   body?: string
   timeoutMs: number
+  /** The largest decoded body read (after Content-Encoding); beyond it the answer is refused. */
+  maxBytes: number
+}
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+export class BodyTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly status: number
+  ) {
+    super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`)
+    this.name = 'BodyTooLarge'
+  }
+}
+
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res: Response, limit: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0)
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLarge(limit, res.status)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, total)
 }
 
 /**
@@ -33,8 +65,9 @@ export async function exchange<T>(
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs)
     })
-    bytes = Buffer.from(await res.arrayBuffer())
+    bytes = await readCapped(res, request.maxBytes)
   } catch (error) {
+    if (error instanceof BodyTooLarge) throw error
     const e = error as Error & { cause?: { code?: string; message?: string } }
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError'
     const reason = timedOut
