@@ -32797,9 +32797,15 @@ function flatten(errors) {
 }
 /** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const clean = (t) => (typeof t === 'string' ? serverText(t).trim().replace(/[.\s]+$/, '') : '');
+    const clean = (t) => typeof t === 'string'
+        ? serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
     const where = clean(e.source?.pointer ?? e.source?.parameter);
-    const text = [clean(e.title), clean(e.detail)].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
     const previous = e.meta?.previousBundleVersion;
     const extra = typeof previous === 'string' || typeof previous === 'number'
         ? ` (previous build number: ${serverText(previous, 40)})`
@@ -33311,7 +33317,15 @@ class AscClient {
         const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
         let response;
         try {
-            response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs, maxBytes }, this.opts.logger);
+            response = await exchange(this.opts.fetch, {
+                method,
+                url,
+                label: this.describe(url),
+                headers,
+                body,
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
         }
         catch (error) {
             if (!(error instanceof BodyTooLarge))

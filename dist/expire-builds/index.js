@@ -31710,9 +31710,15 @@ function flatten(errors) {
 }
 /** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const clean = (t) => (typeof t === 'string' ? serverText(t).trim().replace(/[.\s]+$/, '') : '');
+    const clean = (t) => typeof t === 'string'
+        ? serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
     const where = clean(e.source?.pointer ?? e.source?.parameter);
-    const text = [clean(e.title), clean(e.detail)].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
     const previous = e.meta?.previousBundleVersion;
     const extra = typeof previous === 'string' || typeof previous === 'number'
         ? ` (previous build number: ${serverText(previous, 40)})`
@@ -33558,7 +33564,15 @@ class AscClient {
         const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
         let response;
         try {
-            response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs, maxBytes }, this.opts.logger);
+            response = await exchange(this.opts.fetch, {
+                method,
+                url,
+                label: this.describe(url),
+                headers,
+                body,
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
         }
         catch (error) {
             if (!(error instanceof BodyTooLarge))
@@ -33731,7 +33745,10 @@ async function findApp(client, by) {
                     `${by.bundleIdSource} has bundle ID '${echo(by.bundleId)}'`,
                     'fix app-id, or give the archive of that app'
                 ]
-                : [`bundle-id is '${echo(by.bundleId)}'`, 'give one of app-id and bundle-id, or make them agree'];
+                : [
+                    `bundle-id is '${echo(by.bundleId)}'`,
+                    'give one of app-id and bundle-id, or make them agree'
+                ];
             throw new ConfigurationError(`app-id '${echo(by.appId)}' is the app with bundle ID '${serverText(app.bundleId)}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
         }
         return app;
@@ -33767,7 +33784,11 @@ async function appByBundleId(client, bundleId) {
             limit: 200
         })).data;
     const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${echo(bundleId)}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).map((b) => serverText(b, 100)).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+    throw new ConfigurationError(`no app with bundle ID '${echo(bundleId)}' is visible to this API key${others.length
+        ? `; nearest: ${nearest(bundleId, others)
+            .map((b) => serverText(b, 100))
+            .join(', ')}`
+        : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
 ;// CONCATENATED MODULE: ./src/shared/platforms.ts
@@ -34260,11 +34281,17 @@ function summarize(settings, app, plan, expired, notDone, run = {}) {
     else
         s.status('ok', `${expired.length} build(s) expired, ${plan.keep.length} kept.`);
     s.facts([
-        ['App', mdLink(appText, safeLink(() => webLinks.app(app.id)))],
+        [
+            'App',
+            mdLink(appText, safeLink(() => webLinks.app(app.id)))
+        ],
         ['Platform', settings.platform ? report_platformName(settings.platform) : 'all'],
         ['Version', settings.version ?? 'all'],
         ['Expire builds', criteriaText(settings)],
-        ['TestFlight', mdLink('builds', safeLink(() => webLinks.testflight(app.id, settings.platform)))]
+        [
+            'TestFlight',
+            mdLink('builds', safeLink(() => webLinks.testflight(app.id, settings.platform)))
+        ]
     ]);
     const rows = (list) => list.map((b) => [
         b.version,
