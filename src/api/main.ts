@@ -90,63 +90,61 @@ export async function run(): Promise<void> {
 const TITLE = 'App Store Connect API'
 
 async function main(): Promise<void> {
-  {
-    const settings = readSettings()
-    const { method, path } = settings.operation
-    const client = createClient(settings.connection, 'api')
-    if (settings.dryRun) {
-      await dryRun(client, settings)
-      return
-    }
-    // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
-    if (settings.outputFile) checkOutputFile(settings.outputFile, 'output-file')
-    let answer: Answer
-    try {
-      answer = await group(`${method} ${path}`, () => call(client, settings))
-      runReport.step(`${method} ${path} answered ${answer.status}`)
-    } catch (error) {
-      if (error instanceof ApiError) setOutputs({ status: String(error.status) })
-      throw error
-    }
-    const json = answer.json === undefined ? undefined : JSON.stringify(answer.json)
-    let outputFile = settings.outputFile
-    if (!outputFile && json && json.length > MAX_OUTPUT) {
-      outputFile = join(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json')
-      const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`
-      core.warning(text, { title: 'Answer written to a file' })
-      runReport.warn(text)
-    }
-    let written: number | undefined
-    if (outputFile) {
-      let bytes = answer.bytes ?? Buffer.from(json ?? '')
-      if (settings.decompress) bytes = gunzip(bytes)
-      await mkdir(dirname(outputFile), { recursive: true })
-      await writeFile(outputFile, bytes)
-      written = bytes.length
-    }
-    setOutputs({
-      status: String(answer.status),
-      json: json && json.length <= MAX_OUTPUT ? json : undefined,
-      'output-file': outputFile
-    })
-    const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`
-    core.info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`)
-    const warned = runReport.warnings.length > 0
-    await new Summary()
-      .heading(TITLE)
-      .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
-      .facts([
-        ['Status', answer.status],
-        ['Items', answer.items],
-        ['Pages', settings.paginate ? answer.pages : undefined],
-        ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
-      ])
-      .list(runReport.warnings.map((w) => `⚠️ ${w}`))
-      .details(
-        'Requests',
-        `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`
-      )
-      .write()
-    core.notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE })
+  const settings = readSettings()
+  const { method, path } = settings.operation
+  const client = createClient(settings.connection, 'api')
+  if (settings.dryRun) {
+    await dryRun(client, settings)
+    return
   }
+  // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
+  if (settings.outputFile) checkOutputFile(settings.outputFile, 'output-file')
+  let answer: Answer
+  try {
+    answer = await group(`${method} ${path}`, () => call(client, settings))
+    runReport.step(`${method} ${path} answered ${answer.status}`)
+  } catch (error) {
+    if (error instanceof ApiError) setOutputs({ status: String(error.status) })
+    throw error
+  }
+  const json = answer.json === undefined ? undefined : JSON.stringify(answer.json)
+  let outputFile = settings.outputFile
+  if (!outputFile && json && json.length > MAX_OUTPUT) {
+    outputFile = join(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json')
+    const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`
+    core.warning(text, { title: 'Answer written to a file' })
+    runReport.warn(text)
+  }
+  let written: number | undefined
+  if (outputFile) {
+    let bytes = answer.bytes ?? Buffer.from(json ?? '')
+    if (settings.decompress) bytes = gunzip(bytes)
+    await mkdir(dirname(outputFile), { recursive: true })
+    await writeFile(outputFile, bytes)
+    written = bytes.length
+  }
+  setOutputs({
+    status: String(answer.status),
+    json: json && json.length <= MAX_OUTPUT ? json : undefined,
+    'output-file': outputFile
+  })
+  const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`
+  core.info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`)
+  const warned = runReport.warnings.length > 0
+  await new Summary()
+    .heading(TITLE)
+    .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
+    .facts([
+      ['Status', answer.status],
+      ['Items', answer.items],
+      ['Pages', settings.paginate ? answer.pages : undefined],
+      ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
+    ])
+    .list(runReport.warnings.map((w) => `⚠️ ${w}`))
+    .details(
+      'Requests',
+      `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`
+    )
+    .write()
+  core.notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE })
 }

@@ -1,10 +1,11 @@
 import { EnvironmentError } from '../errors.js'
-import { actionsLogger, serverText, type Logger } from '../log.js'
+import { actionsLogger, type Logger } from '../log.js'
 import { retry, type RetryPolicy } from '../retry.js'
-import { sleep as realSleep, type Sleep } from '../sleep.js'
+import { sleep as realSleep } from '../sleep.js'
 import { PROJECT, VERSION } from '../version.js'
 import { ApiError, parseAppleErrors } from './errors.js'
-import { BodyTooLarge, exchange } from './transport.js'
+import { BodyTooLarge, checkJsonAnswer, exchange } from './transport.js'
+import { describeUrl, resolveApiUrl } from './urls.js'
 import { mergePages, pages, type PageOptions, type PageStats } from './pagination.js'
 import { RateLimiter } from './rate-limit.js'
 import type { TokenSource } from './auth.js'
@@ -19,75 +20,13 @@ import {
   retryAfterMs
 } from './retry-policy.js'
 
-export { actionsLogger, retryAfterMs, type Logger, type PageOptions, type PageStats }
+import type { AscResponse, ClientOptions, RequestOptions, RequestStats } from './client-types.js'
 
-export interface ClientOptions {
-  baseUrl: string | URL
-  tokens: TokenSource
-  /** Per attempt, covering the answer's body too. Default 60 s. */
-  timeoutMs?: number
-  /** Attempts per request, the first included. Default 6. */
-  maxAttempts?: number
-  /** No retry starts after this much time spent on one request. Default 5 minutes. */
-  maxRetryTimeMs?: number
-  /** First backoff step; doubles each retry; each wait is between half the step and the step. Default 1 s. */
-  baseDelayMs?: number
-  /** Largest single wait, Retry-After included. Default 60 s. */
-  maxDelayMs?: number
-  /** The largest decoded JSON answer read; beyond it the answer is refused. Default 64 MiB. */
-  maxBodyBytes?: number
-  /** The same for answers that are not JSON (gzip reports). Default 128 MiB. */
-  maxRawBodyBytes?: number
-  /** A safety cap on pages followed by `pages()`. Default 1,000. */
-  maxPages?: number
-  /** Names the entry point in the User-Agent. */
-  agent?: string
-  logger?: Logger
-  fetch?: typeof fetch
-  sleep?: Sleep
-  random?: () => number
-  rateLimiter?: RateLimiter
-}
-
-export interface RequestOptions<T> {
-  query?: Query
-  /** A JSON body. */
-  body?: unknown
-  /**
-   * Whether sending the request twice is harmless. Defaults to true for GET, PATCH, PUT and DELETE
-   * and false for POST. A request that is not idempotent is never resent after an answer was lost
-   * (network error, timeout, 5xx) unless `recover` first finds that it did not take effect.
-   */
-  idempotent?: boolean
-  /** For creates: looks for what the request would have made; returns it, or undefined if absent. */
-  recover?: () => Promise<T | undefined>
-  /** `Accept` header; default `application/json`. */
-  accept?: string
-  /** The largest decoded answer read for this request (default from the client's options). */
-  maxBytes?: number
-}
+export type { AscResponse, ClientOptions, RequestOptions, RequestStats } from './client-types.js'
 
 const MiB = 1024 * 1024
 
-export interface AscResponse<T> {
-  status: number
-  headers: Headers
-  url: string
-  /** Parsed JSON, or undefined for 204 and non-JSON answers. */
-  data: T
-  /** The raw body of a non-JSON answer (gzip reports). */
-  bytes?: Buffer
-  contentType?: string
-  /** True when a lost answer was recovered by reading the state. */
-  recovered?: boolean
-}
-
-export interface RequestStats {
-  requests: number
-  retries: number
-  byMethod: Record<string, number>
-  recovered: number
-}
+export { actionsLogger, retryAfterMs, type Logger, type PageOptions, type PageStats }
 
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
@@ -129,54 +68,14 @@ export class AscClient {
     }
   }
 
-  /**
-   * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
-   * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
-   * API's: `//host`, `/\\host`, leading blanks or a tab inside a path cannot move the token elsewhere.
-   */
+  /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
   url(target: string, query?: Query): URL {
-    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
-    // eslint-disable-next-line no-control-regex
-    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '')
-    let url: URL
-    try {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
-        url = new URL(text, this.baseUrl)
-      else {
-        const prefix = this.baseUrl.pathname.replace(/\/+$/, '')
-        url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, this.baseUrl)
-      }
-    } catch {
-      throw new EnvironmentError(
-        'redirect',
-        `Refusing to follow '${serverText(target, 100)}': it is not a URL`,
-        {
-          advice: 'Check api-base-url and the URL asked for'
-        }
-      )
-    }
-    if (url.origin !== this.baseUrl.origin || url.username || url.password)
-      throw new EnvironmentError(
-        'redirect',
-        `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${this.baseUrl.origin} receives them`,
-        { advice: 'Check api-base-url and the URL asked for' }
-      )
-    for (const [name, value] of Object.entries(query ?? {})) {
-      if (value === undefined) continue
-      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value))
-    }
-    return url
+    return resolveApiUrl(this.baseUrl, target, query)
   }
 
   /** The path and query of a URL, for messages (never carries credentials). */
   private describe(url: URL): string {
-    let search = url.search
-    try {
-      search = decodeURIComponent(search)
-    } catch {
-      // keep it encoded
-    }
-    return serverText(`${url.pathname}${search}`, 1000)
+    return describeUrl(url)
   }
 
   async request<T = unknown>(
@@ -261,7 +160,7 @@ export class AscClient {
       throw error
     }
     const { status } = response
-    if (status < 300) return this.checkAnswer(response, method, url, options)
+    if (status < 300) return checkJsonAnswer(response, method, this.describe(url), options.accept)
     if (status < 400)
       throw new EnvironmentError(
         'redirect',
@@ -276,23 +175,6 @@ export class AscClient {
       if (!options.recover) throw this.apiError(response, method, url)
     }
     throw new RetryableAnswer(response)
-  }
-
-  /** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
-  private checkAnswer<T>(
-    response: AscResponse<T>,
-    method: string,
-    url: URL,
-    options: RequestOptions<T>
-  ): AscResponse<T> {
-    const wantsJson = (options.accept ?? 'application/json').includes('json')
-    if (!wantsJson || (response.status !== 200 && response.status !== 201)) return response
-    if (response.data !== undefined && response.data !== null) return response
-    const size = response.bytes?.length ?? 0
-    const what = !response.contentType?.includes('json')
-      ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
-      : 'the answer is not valid JSON'
-    throw ApiError.unusable(response.status, method, this.describe(url), what)
   }
 
   private async tryRecover<T>(

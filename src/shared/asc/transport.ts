@@ -1,4 +1,5 @@
-import type { Logger } from '../log.js'
+import { serverText, type Logger } from '../log.js'
+import { ApiError } from './errors.js'
 import type { AscResponse } from './client.js'
 import { LostAnswer } from './retry-policy.js'
 
@@ -95,4 +96,21 @@ export async function exchange<T>(
     bytes: isJson ? undefined : bytes,
     contentType
   }
+}
+
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+export function checkJsonAnswer<T>(
+  response: AscResponse<T>,
+  method: string,
+  label: string,
+  accept = 'application/json'
+): AscResponse<T> {
+  if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+    return response
+  if (response.data !== undefined && response.data !== null) return response
+  const size = response.bytes?.length ?? 0
+  const what = !response.contentType?.includes('json')
+    ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+    : 'the answer is not valid JSON'
+  throw ApiError.unusable(response.status, method, label, what)
 }
