@@ -31680,7 +31680,7 @@ function formatDuration(ms) {
 const actionsLogger = {
     debug: (m) => core_debug(m),
     info: (m) => info(m),
-    warning: (m) => warning(m)
+    warning: (m, properties) => warning(m, { title: 'App Store Connect', ...properties })
 };
 const MAX_ECHO = 300;
 /**
@@ -32895,6 +32895,8 @@ function classifyAscFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
 
+
+
 /** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
 class BodyTooLarge extends Error {
     limit;
@@ -32976,6 +32978,66 @@ async function exchange(fetcher, request, logger) {
         bytes: isJson ? undefined : bytes,
         contentType
     };
+}
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
@@ -33115,6 +33177,7 @@ class RateLimiter {
 
 
 const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33151,48 +33214,13 @@ class AscClient {
             random: options.random ?? Math.random
         };
     }
-    /**
-     * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
-     * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
-     * API's: `//host`, `/\\host`, leading blanks or a tab inside a path cannot move the token elsewhere.
-     */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
-        // eslint-disable-next-line no-control-regex
-        const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
-        let url;
-        try {
-            if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
-                url = new URL(text, this.baseUrl);
-            else {
-                const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-                url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, this.baseUrl);
-            }
-        }
-        catch {
-            throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
-                advice: 'Check api-base-url and the URL asked for'
-            });
-        }
-        if (url.origin !== this.baseUrl.origin || url.username || url.password)
-            throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        let search = url.search;
-        try {
-            search = decodeURIComponent(search);
-        }
-        catch {
-            // keep it encoded
-        }
-        return serverText(`${url.pathname}${search}`, 1000);
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
@@ -33247,7 +33275,7 @@ class AscClient {
         }
         const { status } = response;
         if (status < 300)
-            return this.checkAnswer(response, method, url, options);
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
         if (status < 400)
             throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
         if (!RETRY_STATUS.has(status))
@@ -33261,19 +33289,6 @@ class AscClient {
                 throw this.apiError(response, method, url);
         }
         throw new RetryableAnswer(response);
-    }
-    /** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
-    checkAnswer(response, method, url, options) {
-        const wantsJson = (options.accept ?? 'application/json').includes('json');
-        if (!wantsJson || (response.status !== 200 && response.status !== 201))
-            return response;
-        if (response.data !== undefined && response.data !== null)
-            return response;
-        const size = response.bytes?.length ?? 0;
-        const what = !response.contentType?.includes('json')
-            ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
-            : 'the answer is not valid JSON';
-        throw ApiError.unusable(response.status, method, this.describe(url), what);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -34617,66 +34632,64 @@ async function run() {
 }
 const TITLE = 'App Store Connect API';
 async function main() {
-    {
-        const settings = readSettings();
-        const { method, path } = settings.operation;
-        const client = createClient(settings.connection, 'api');
-        if (settings.dryRun) {
-            await dryRun(client, settings);
-            return;
-        }
-        // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
-        if (settings.outputFile)
-            checkOutputFile(settings.outputFile, 'output-file');
-        let answer;
-        try {
-            answer = await outputs_group(`${method} ${path}`, () => call(client, settings));
-            runReport.step(`${method} ${path} answered ${answer.status}`);
-        }
-        catch (error) {
-            if (error instanceof ApiError)
-                setOutputs({ status: String(error.status) });
-            throw error;
-        }
-        const json = answer.json === undefined ? undefined : JSON.stringify(answer.json);
-        let outputFile = settings.outputFile;
-        if (!outputFile && json && json.length > MAX_OUTPUT) {
-            outputFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json');
-            const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`;
-            warning(text, { title: 'Answer written to a file' });
-            runReport.warn(text);
-        }
-        let written;
-        if (outputFile) {
-            let bytes = answer.bytes ?? Buffer.from(json ?? '');
-            if (settings.decompress)
-                bytes = gunzip(bytes);
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(outputFile), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(outputFile, bytes);
-            written = bytes.length;
-        }
-        setOutputs({
-            status: String(answer.status),
-            json: json && json.length <= MAX_OUTPUT ? json : undefined,
-            'output-file': outputFile
-        });
-        const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`;
-        info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`);
-        const warned = runReport.warnings.length > 0;
-        await new summary_Summary()
-            .heading(TITLE)
-            .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
-            .facts([
-            ['Status', answer.status],
-            ['Items', answer.items],
-            ['Pages', settings.paginate ? answer.pages : undefined],
-            ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
-        ])
-            .list(runReport.warnings.map((w) => `⚠️ ${w}`))
-            .details('Requests', `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`)
-            .write();
-        notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE });
+    const settings = readSettings();
+    const { method, path } = settings.operation;
+    const client = createClient(settings.connection, 'api');
+    if (settings.dryRun) {
+        await dryRun(client, settings);
+        return;
     }
+    // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
+    if (settings.outputFile)
+        checkOutputFile(settings.outputFile, 'output-file');
+    let answer;
+    try {
+        answer = await outputs_group(`${method} ${path}`, () => call(client, settings));
+        runReport.step(`${method} ${path} answered ${answer.status}`);
+    }
+    catch (error) {
+        if (error instanceof ApiError)
+            setOutputs({ status: String(error.status) });
+        throw error;
+    }
+    const json = answer.json === undefined ? undefined : JSON.stringify(answer.json);
+    let outputFile = settings.outputFile;
+    if (!outputFile && json && json.length > MAX_OUTPUT) {
+        outputFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json');
+        const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`;
+        warning(text, { title: 'Answer written to a file' });
+        runReport.warn(text);
+    }
+    let written;
+    if (outputFile) {
+        let bytes = answer.bytes ?? Buffer.from(json ?? '');
+        if (settings.decompress)
+            bytes = gunzip(bytes);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(outputFile), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(outputFile, bytes);
+        written = bytes.length;
+    }
+    setOutputs({
+        status: String(answer.status),
+        json: json && json.length <= MAX_OUTPUT ? json : undefined,
+        'output-file': outputFile
+    });
+    const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`;
+    info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`);
+    const warned = runReport.warnings.length > 0;
+    await new summary_Summary()
+        .heading(TITLE)
+        .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
+        .facts([
+        ['Status', answer.status],
+        ['Items', answer.items],
+        ['Pages', settings.paginate ? answer.pages : undefined],
+        ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
+    ])
+        .list(runReport.warnings.map((w) => `⚠️ ${w}`))
+        .details('Requests', `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`)
+        .write();
+    notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE });
 }
 
 ;// CONCATENATED MODULE: ./src/api/index.ts

@@ -31638,7 +31638,7 @@ function errorMessage(error) {
 const actionsLogger = {
     debug: (m) => core_debug(m),
     info: (m) => info(m),
-    warning: (m) => warning(m)
+    warning: (m, properties) => warning(m, { title: 'App Store Connect', ...properties })
 };
 const MAX_ECHO = 300;
 /**
@@ -33142,6 +33142,8 @@ function classifyAscFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
 
+
+
 /** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
 class BodyTooLarge extends Error {
     limit;
@@ -33223,6 +33225,66 @@ async function exchange(fetcher, request, logger) {
         bytes: isJson ? undefined : bytes,
         contentType
     };
+}
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
@@ -33362,6 +33424,7 @@ class RateLimiter {
 
 
 const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33398,48 +33461,13 @@ class AscClient {
             random: options.random ?? Math.random
         };
     }
-    /**
-     * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
-     * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
-     * API's: `//host`, `/\\host`, leading blanks or a tab inside a path cannot move the token elsewhere.
-     */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
-        // eslint-disable-next-line no-control-regex
-        const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
-        let url;
-        try {
-            if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
-                url = new URL(text, this.baseUrl);
-            else {
-                const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-                url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, this.baseUrl);
-            }
-        }
-        catch {
-            throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
-                advice: 'Check api-base-url and the URL asked for'
-            });
-        }
-        if (url.origin !== this.baseUrl.origin || url.username || url.password)
-            throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        let search = url.search;
-        try {
-            search = decodeURIComponent(search);
-        }
-        catch {
-            // keep it encoded
-        }
-        return serverText(`${url.pathname}${search}`, 1000);
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
@@ -33494,7 +33522,7 @@ class AscClient {
         }
         const { status } = response;
         if (status < 300)
-            return this.checkAnswer(response, method, url, options);
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
         if (status < 400)
             throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
         if (!RETRY_STATUS.has(status))
@@ -33508,19 +33536,6 @@ class AscClient {
                 throw this.apiError(response, method, url);
         }
         throw new RetryableAnswer(response);
-    }
-    /** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
-    checkAnswer(response, method, url, options) {
-        const wantsJson = (options.accept ?? 'application/json').includes('json');
-        if (!wantsJson || (response.status !== 200 && response.status !== 201))
-            return response;
-        if (response.data !== undefined && response.data !== null)
-            return response;
-        const size = response.bytes?.length ?? 0;
-        const what = !response.contentType?.includes('json')
-            ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
-            : 'the answer is not valid JSON';
-        throw ApiError.unusable(response.status, method, this.describe(url), what);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)

@@ -158,23 +158,9 @@ function diffAnswer(before, after, from, to) {
     return { text: lines.join('\n'), json: d };
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/paths.ts
 const compiled = new WeakMap();
+/** The index's path templates by segment count, compiled once per index. */
 function compile(index) {
     let byLength = compiled.get(index);
     if (byLength)
@@ -205,6 +191,7 @@ function compile(index) {
     compiled.set(index, byLength);
     return byLength;
 }
+/** The segments of a path (or of an absolute URL's path), query and fragment dropped. */
 function splitPath(path) {
     let p = path;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
@@ -285,406 +272,10 @@ function findOperation(index, method, template) {
     const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
     return t?.ops[method.toUpperCase()];
 }
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Problems with the query parameters of a request, each naming its parameter. */
-function validateQueryDetailed(index, op, query) {
-    const problems = [];
-    const params = op.q ?? [];
-    const byName = new Map(params.map((p) => [p.n, p]));
-    const where = describeOperation(op);
-    const paged = op.m === 'GET' && byName.has('limit');
-    for (const [name, raw] of Object.entries(query)) {
-        const p = byName.get(name);
-        // Apple's `links.next` adds `cursor`, which the document does not list
-        if (!p && name === 'cursor' && paged)
-            continue;
-        if (!p) {
-            const names = params.map((x) => x.n);
-            const guess = closest(name, names);
-            problems.push({
-                parameter: name,
-                kind: 'unknown',
-                message: names.length
-                    ? `'${name}' is not a parameter of ${where}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(names)}`
-                    : `'${name}' is not a parameter of ${where}, which takes no query parameters`
-            });
-            continue;
-        }
-        const value = String(raw);
-        if (p.t === 'list') {
-            const items = value.split(',').map((s) => s.trim());
-            if (value.trim() === '' || items.some((s) => s === '')) {
-                problems.push({
-                    parameter: name,
-                    kind: 'empty',
-                    message: `'${name}' has an empty value${value.trim() === '' ? '' : ` in '${value}'`}`
-                });
-                continue;
-            }
-            for (const item of items) {
-                const problem = checkScalar(index, p, p.i ?? 'string', item);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        else {
-            if (value === '' && p.t !== 'string') {
-                problems.push({ parameter: name, kind: 'empty', message: `'${name}' has an empty value` });
-                continue;
-            }
-            const problem = checkScalar(index, p, p.t, value);
-            if (problem)
-                problems.push(problem);
-        }
-    }
-    for (const p of params) {
-        if (p.r && !(p.n in query)) {
-            const allowed = p.e !== undefined ? `; one of: ${briefList(index.enums[p.e] ?? [])}` : '';
-            problems.push({
-                parameter: p.n,
-                kind: 'required',
-                message: `'${p.n}' is required by ${where}${allowed}`
-            });
-        }
-    }
-    return problems;
-}
-function checkScalar(index, p, type, value) {
-    const name = p.n;
-    if (type === 'integer') {
-        if (!/^-?\d+$/.test(value)) {
-            return {
-                parameter: name,
-                kind: 'integer',
-                message: `'${name}' must be an integer, not '${value}'`
-            };
-        }
-        const n = Number(value);
-        if (p.max !== undefined && n > p.max) {
-            return { parameter: name, kind: 'max', message: `'${name}' is ${n}; the maximum is ${p.max}` };
-        }
-        if ((name === 'limit' || name.startsWith('limit[')) && n < 1) {
-            return { parameter: name, kind: 'min', message: `'${name}' is ${n}; the minimum is 1` };
-        }
-        return undefined;
-    }
-    if (type === 'number') {
-        if (value.trim() === '' || !Number.isFinite(Number(value))) {
-            return {
-                parameter: name,
-                kind: 'number',
-                message: `'${name}' must be a number, not '${value}'`
-            };
-        }
-        if (p.max !== undefined && Number(value) > p.max) {
-            return {
-                parameter: name,
-                kind: 'max',
-                message: `'${name}' is ${value}; the maximum is ${p.max}`
-            };
-        }
-        return undefined;
-    }
-    if (type === 'boolean') {
-        if (value !== 'true' && value !== 'false') {
-            return {
-                parameter: name,
-                kind: 'boolean',
-                message: `'${name}' must be true or false, not '${value}'`
-            };
-        }
-        return undefined;
-    }
-    if (p.e !== undefined) {
-        const allowed = index.enums[p.e] ?? [];
-        if (!allowed.includes(value)) {
-            const guess = closest(value, allowed);
-            return {
-                parameter: name,
-                kind: 'enum',
-                message: `'${value}' is not a valid value of '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(allowed)}`
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Problems with the query parameters of a request (`cursor` is accepted on paged GETs: Apple's
- * `links.next` carries it though the document does not list it): unknown parameter, value not in the enum (lists
- * are comma-separated), not an integer, over the maximum, required parameter missing.
- */
-function validateQuery(index, op, query) {
-    return validateQueryDetailed(index, op, query).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-function escapePointer(key) {
-    return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function refName(ref) {
-    return ref.split('/').pop() ?? ref;
-}
-function typeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-class BodyValidator {
-    schemas;
-    constructor(schemas) {
-        this.schemas = schemas;
-    }
-    resolve(schema, depth = 0) {
-        let s = schema;
-        let guard = 0;
-        while (s && s.$ref && guard++ < 32 + depth) {
-            const next = this.schemas[refName(s.$ref)];
-            if (!next)
-                return {};
-            s = next;
-        }
-        return s ?? {};
-    }
-    check(schema, value, pointer, out) {
-        if (out.length >= MAX_PROBLEMS)
-            return;
-        const s = this.resolve(schema);
-        if (value === null) {
-            if (s.nullable)
-                return;
-            const variants = s.oneOf ?? s.anyOf;
-            if (variants ? variants.some((v) => this.resolve(v).nullable) : s.type === undefined)
-                return;
-            out.push({ pointer, kind: 'null', message: `${label(pointer)}: must not be null` });
-            return;
-        }
-        if (s.allOf)
-            for (const part of s.allOf)
-                this.check(part, value, pointer, out);
-        if (s.oneOf || s.anyOf) {
-            this.checkAlternatives(s, value, pointer, out);
-            return;
-        }
-        if (s.type && !typeMatches(s.type, value)) {
-            out.push({
-                pointer,
-                kind: 'type',
-                message: `${label(pointer)}: must be ${article(s.type)}, not ${article(typeOf(value))}`
-            });
-            return;
-        }
-        if (s.enum && !s.enum.includes(value)) {
-            const allowed = s.enum.map((v) => String(v));
-            out.push({
-                pointer,
-                kind: 'enum',
-                message: `${label(pointer)}: '${String(value)}' is not allowed; one of: ${briefList(allowed)}`
-            });
-            return;
-        }
-        if (typeof value === 'string' && s.format) {
-            const problem = checkFormat(s.format, value);
-            if (problem)
-                out.push({ pointer, kind: 'format', message: `${label(pointer)}: ${problem}` });
-        }
-        if (typeof value === 'number') {
-            if (s.minimum !== undefined && value < s.minimum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is below ${s.minimum}`
-                });
-            }
-            if (s.maximum !== undefined && value > s.maximum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is above ${s.maximum}`
-                });
-            }
-        }
-        if (Array.isArray(value)) {
-            if (s.items)
-                value.forEach((v, i) => this.check(s.items, v, `${pointer}/${i}`, out));
-            return;
-        }
-        if (typeof value === 'object') {
-            const obj = value;
-            const props = s.properties;
-            for (const req of s.required ?? []) {
-                if (obj[req] === undefined) {
-                    out.push({
-                        pointer: `${pointer}/${escapePointer(req)}`,
-                        kind: 'required',
-                        message: `${label(`${pointer}/${escapePointer(req)}`)}: required but missing`
-                    });
-                }
-            }
-            for (const [key, v] of Object.entries(obj)) {
-                if (v === undefined)
-                    continue;
-                const child = `${pointer}/${escapePointer(key)}`;
-                const prop = props?.[key];
-                if (prop) {
-                    this.check(prop, v, child, out);
-                }
-                else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-                    this.check(s.additionalProperties, v, child, out);
-                }
-                else if (props && s.additionalProperties !== true) {
-                    const known = Object.keys(props);
-                    const guess = closest(key, known);
-                    out.push({
-                        pointer: child,
-                        kind: 'unknown',
-                        message: `${label(child)}: not defined by the schema${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(known)}`
-                    });
-                }
-            }
-        }
-    }
-    checkAlternatives(s, value, pointer, out) {
-        const variants = s.oneOf ?? s.anyOf ?? [];
-        const disc = s.discriminator;
-        if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
-            const tag = value[disc.propertyName];
-            const target = typeof tag === 'string' ? disc.mapping?.[tag] : undefined;
-            if (target) {
-                this.check({ $ref: target }, value, pointer, out);
-                return;
-            }
-        }
-        let best;
-        for (const v of variants) {
-            const problems = [];
-            this.check(v, value, pointer, problems);
-            if (problems.length === 0)
-                return;
-            if (!best || score(problems) < score(best))
-                best = problems;
-        }
-        if (!best)
-            return;
-        // A variant whose `type` enum does not match is a poor guess: say that nothing matched.
-        if (best.length === 1 && best[0].pointer === pointer && best[0].kind === 'type') {
-            out.push({
-                pointer,
-                kind: 'oneOf',
-                message: `${label(pointer)}: matches none of the ${variants.length} allowed shapes`
-            });
-            return;
-        }
-        out.push(...best);
-    }
-}
-function score(problems) {
-    // problems about the discriminating `type` member weigh more: that variant is the wrong one
-    return problems.reduce((n, p) => n + (/\/type$/.test(p.pointer) && p.kind === 'enum' ? 10 : 1), 0);
-}
-function typeMatches(type, value) {
-    switch (type) {
-        case 'object':
-            return typeof value === 'object' && value !== null && !Array.isArray(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string':
-            return typeof value === 'string';
-        case 'integer':
-            return typeof value === 'number' && Number.isInteger(value);
-        case 'number':
-            return typeof value === 'number' && Number.isFinite(value);
-        case 'boolean':
-            return typeof value === 'boolean';
-        default:
-            return true;
-    }
-}
-function checkFormat(format, value) {
-    switch (format) {
-        case 'date':
-            return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date (YYYY-MM-DD)`;
-        case 'date-time':
-            return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date-time (ISO 8601, e.g. 2024-05-01T12:00:00Z)`;
-        case 'uri':
-            return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? undefined : `'${value}' is not a URI`;
-        case 'email':
-            return /^[^@\s]+@[^@\s]+$/.test(value) ? undefined : `'${value}' is not an e-mail address`;
-        default:
-            return undefined;
-    }
-}
-function article(type) {
-    if (type === 'null')
-        return 'null';
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function label(pointer) {
-    return pointer === '' ? 'body' : pointer;
-}
-/** Problems with a request body, each with the JSON pointer of what is wrong. */
-function validateBodyDetailed(schemas, op, body) {
-    const where = describeOperation(op);
-    if (body === undefined) {
-        return op.b
-            ? [{ pointer: '', kind: 'missing-body', message: `${where} requires a JSON body (${op.b})` }]
-            : [];
-    }
-    if (!op.b) {
-        return [{ pointer: '', kind: 'unexpected-body', message: `${where} takes no body` }];
-    }
-    if (op.b === 'object') {
-        return typeMatches('object', body)
-            ? []
-            : [{ pointer: '', kind: 'type', message: `body: must be an object` }];
-    }
-    const schema = schemas[op.b];
-    if (!schema)
-        return [];
-    const out = [];
-    new BodyValidator(schemas).check(schema, body, '', out);
-    return out;
-}
-/**
- * Strict JSON-schema check of a request body (the OpenAPI 3.0 subset Apple uses): a member the
- * schema does not define is a problem. Each problem starts with its JSON pointer.
- */
-function validateBody(schemas, op, body) {
-    return validateBodyDetailed(schemas, op, body).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Suggestions
-const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
-/** Splits `"GET /v1/apps"` (method optional) into method and path. */
-function parseOperationText(text) {
-    const t = text.trim();
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
-    if (m && METHODS.includes(m[1].toUpperCase()))
-        return { method: m[1].toUpperCase(), path: m[2].trim() };
-    return { path: t };
-}
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
 function levenshtein(a, b) {
     if (a === b)
         return 0;
@@ -706,6 +297,49 @@ function levenshtein(a, b) {
         [prev, cur] = [cur, prev];
     }
     return prev[b.length];
+}
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
+}
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/suggest.ts
+// Near matches for a mistyped operation, for error messages.
+
+
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+/** Splits `"GET /v1/apps"` (method optional) into method and path. */
+function parseOperationText(text) {
+    const t = text.trim();
+    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
+    if (m && METHODS.includes(m[1].toUpperCase()))
+        return { method: m[1].toUpperCase(), path: m[2].trim() };
+    return { path: t };
 }
 function segmentCost(user, tmpl) {
     if (tmpl === null)
@@ -756,6 +390,19 @@ function suggestOperations(index, text, n = 5) {
     scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
     return scored.slice(0, n).map((s) => s.text);
 }
+
+;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
+// Validation of App Store Connect requests against the compact operation index built by
+// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
+// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
+// Store Connect on every request it receives. This module only gathers the parts; import a part
+// directly when only it is needed (bundles then carry no more than that part).
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/openapi/format.ts
 // Plain-text output: aligned columns and short lists, for a terminal.
@@ -1225,7 +872,7 @@ function matcher(query) {
         return best;
     };
 }
-function search_score(query, fields) {
+function score(query, fields) {
     let total = 0;
     let matched = 0;
     for (const match of query) {
@@ -1270,7 +917,7 @@ function searchModel(model, text, limit = 10) {
     const vocabulary = new Vocabulary(model);
     const ops = model.operations
         .map((op) => {
-        const s = search_score(query, operationFields(vocabulary, op));
+        const s = score(query, operationFields(vocabulary, op));
         const length = op.p.split('/').length + (op.p.includes('/relationships/') ? 2 : 0) + (op.m === 'GET' ? 0 : 0.5);
         return { op, s, rank: rank(s, length) + (methods.has(op.m) ? 1 : 0) };
     })
@@ -1284,7 +931,7 @@ function searchModel(model, text, limit = 10) {
             [1, memberWords(schema)],
             [0.5, schema.e !== undefined ? vocabulary.enumWords(schema.e) : []]
         ];
-        const s = search_score(query, fields);
+        const s = score(query, fields);
         return { name, s, rank: rank(s, words(name).length) };
     })
         .filter((x) => x.s.matched > 0)
@@ -1368,7 +1015,7 @@ class Table {
         return id;
     }
 }
-const model_refName = (ref) => ref.split('/').pop() ?? ref;
+const refName = (ref) => ref.split('/').pop() ?? ref;
 /** Builds the explorer's model from Apple's OpenAPI document (parsed JSON). */
 function buildModel(spec, sha256) {
     if (!spec || typeof spec !== 'object' || !spec.paths || !spec.info)
@@ -1423,7 +1070,7 @@ function buildModel(spec, sha256) {
             const body = op.requestBody && deref(op.requestBody);
             if (body) {
                 const schema = body.content?.['application/json']?.schema;
-                entry.b = schema?.$ref ? model_refName(schema.$ref) : 'object';
+                entry.b = schema?.$ref ? refName(schema.$ref) : 'object';
             }
             const ok = Object.entries(op.responses ?? {}).find(([code]) => /^2/.test(code));
             if (ok) {
@@ -1436,7 +1083,7 @@ function buildModel(spec, sha256) {
                 const json = types.find((t) => t.includes('json'));
                 const ref = json ? content[json]?.schema?.$ref : undefined;
                 if (ref)
-                    entry.s = model_refName(ref);
+                    entry.s = refName(ref);
             }
             if (entry.m === 'GET' && query.some((p) => p.n === 'limit'))
                 entry.pg = 1;
@@ -1447,7 +1094,7 @@ function buildModel(spec, sha256) {
         if (!node || typeof node !== 'object' || depth > 24)
             return {};
         if (node.$ref)
-            return { ref: model_refName(node.$ref) };
+            return { ref: refName(node.$ref) };
         const rel = relationship(node);
         if (rel)
             return rel;

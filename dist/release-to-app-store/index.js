@@ -31557,6 +31557,8 @@ function getIDToken(aud) {
  * - ConfigurationError: the user's inputs or account set-up are wrong; the message says what to fix.
  * - ApiError: App Store Connect answered with an error document (see asc/errors.ts).
  * - OperationFailedError, TimeoutError: Apple finished in a failed state, or not in time.
+ * - EnvironmentError: the runner's surroundings failed us (network, a slow or absent answer, a
+ *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
 class ConfigurationError extends Error {
@@ -31585,6 +31587,38 @@ class TimeoutError extends Error {
         this.name = 'TimeoutError';
     }
 }
+const ADVICE = {
+    network: "Check the runner's network (proxy, firewall, DNS) and api-base-url, then run the step again",
+    timeout: 'App Store Connect or the network did not answer in time; run the step again (it picks up the current state)',
+    redirect: 'Check api-base-url: it must name the API host itself, which gets the token',
+    'upload-host': "Apple's upload host did not take the file; check the runner's network and run the step again (it starts a new upload)",
+    file: 'Check the path, its permissions and the free disk space on the runner'
+};
+/**
+ * A failure of the runner's surroundings rather than of our code or the user's inputs: the network
+ * after retries, a transport timeout, a refused redirect, Apple's upload host, the file system.
+ * The message ends with the advice for its kind (or the one given; `false` for none).
+ */
+class EnvironmentError extends Error {
+    kind;
+    constructor(kind, message, options = {}) {
+        const advice = options.advice === false ? undefined : (options.advice ?? ADVICE[kind]);
+        super(sentences(message, advice), { cause: options.cause });
+        this.name = 'EnvironmentError';
+        this.kind = kind;
+    }
+}
+/**
+ * Joins sentences with one space, each ending in exactly one full stop (a sentence that already
+ * ends in `.`, `!`, `?` or `…` keeps its own), so no message ever shows `..`.
+ */
+function sentences(...parts) {
+    return parts
+        .map((p) => (p || '').trim())
+        .filter((p) => p !== '')
+        .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+        .join(' ');
+}
 function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
@@ -31598,7 +31632,34 @@ function errorMessage(error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core_debug(m),
+    info: (m) => info(m),
+    warning: (m, properties) => warning(m, { title: 'App Store Connect', ...properties })
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/errors.ts
+
 /** Parses Apple's error document; tolerant of bodies that are not one. */
 function parseAppleErrors(body) {
     const errors = body?.errors;
@@ -31615,13 +31676,20 @@ class ApiError extends Error {
     errors;
     method;
     path;
-    constructor(status, method, path, errors, note) {
-        super(describe(status, method, path, errors, note));
+    constructor(status, method, path, errors, note, message) {
+        super(message ?? describe(status, method, path, errors, note));
         this.name = 'ApiError';
         this.status = status;
         this.errors = errors;
         this.method = method;
         this.path = path;
+    }
+    /**
+     * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+     * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+     */
+    static unusable(status, method, path, problem) {
+        return new ApiError(status, method, path, [], undefined, `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`);
     }
     /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
     get code() {
@@ -31640,10 +31708,22 @@ function flatten(errors) {
     }
     return out;
 }
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const where = e.source?.pointer ?? e.source?.parameter;
-    const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
-    return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`;
+    const clean = (t) => typeof t === 'string'
+        ? serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
+    const where = clean(e.source?.pointer ?? e.source?.parameter);
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
+    const previous = e.meta?.previousBundleVersion;
+    const extra = typeof previous === 'string' || typeof previous === 'number'
+        ? ` (previous build number: ${serverText(previous, 40)})`
+        : '';
+    return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`;
 }
 /** What to do, keyed by status and code. */
 function advice(status, errors, path) {
@@ -31683,7 +31763,11 @@ function describe(status, method, path, errors, note) {
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/**
+ * A key from its header to its footer, or a header followed by key material. Our own advice quotes
+ * the bare header (`paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …)`): that stays.
+ */
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(?:\s|\\n)*[A-Za-z0-9+/=](?:[A-Za-z0-9+/=\s]|\\n){15,})/g;
 /**
  * A last line of defence behind masking: removes anything shaped like a JWT or a private key from a
  * message before it is printed (masking covers the values we know; this covers those we do not).
@@ -31692,7 +31776,105 @@ function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
+;// CONCATENATED MODULE: ./src/shared/summary.ts
+
+
+/** Escapes a value for a Markdown table cell. */
+function cell(value) {
+    if (value === undefined || value === null || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/**
+ * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
+ * terminal (the demo prints it as it is).
+ */
+class summary_Summary {
+    parts = [];
+    heading(text, level = 2) {
+        this.parts.push(`${'#'.repeat(level)} ${text}`);
+        return this;
+    }
+    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
+    status(outcome, text) {
+        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
+        return this;
+    }
+    /** Internal figures (request counts, timings), collapsed. */
+    details(title, body) {
+        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
+        return this;
+    }
+    text(text) {
+        this.parts.push(text);
+        return this;
+    }
+    table(headers, rows) {
+        if (!rows.length)
+            return this;
+        const lines = [
+            `| ${headers.map(cell).join(' | ')} |`,
+            `| ${headers.map(() => '---').join(' | ')} |`,
+            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
+        ];
+        this.parts.push(lines.join('\n'));
+        return this;
+    }
+    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
+    facts(entries) {
+        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
+    }
+    list(items) {
+        if (items.length)
+            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
+        return this;
+    }
+    toString() {
+        return this.parts.join('\n\n') + '\n';
+    }
+    /**
+     * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+     * as written, so the run wrapper does not write a second one on failure.
+     */
+    async write() {
+        runReport.summaryWritten = true;
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await summary.addRaw(this.toString(), true).write();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/run.ts
+
+
 
 
 
@@ -31702,23 +31884,119 @@ function redact(text) {
  * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
  * nothing secret is printed.
  */
-async function runAction(action, main) {
+async function runAction(action, main, title = titleOf(action)) {
     try {
         await main();
     }
     catch (error) {
-        setFailed(redact(failureMessage(action, error)));
+        const message = redact(failureMessage(action, error));
+        setFailed(message);
         if (error instanceof Error && error.stack)
             core_debug(redact(error.stack));
+        if (!runReport.summaryWritten)
+            await writeFailureSummary(title, message);
+    }
+}
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+function titleOf(action) {
+    const words = action.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+function failureSummary(title, message, report = runReport) {
+    const s = new summary_Summary().heading(title).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    if (report.skipped.length)
+        s.heading('Not done', 3).list(report.skipped);
+    if (report.warnings.length)
+        s.heading('Warnings', 3).list(report.warnings);
+    return s;
+}
+async function writeFailureSummary(title, message) {
+    try {
+        await failureSummary(title, message).write();
+    }
+    catch (error) {
+        // The ::error:: is out already; a summary that cannot be written must not hide it.
+        core_debug(`The job summary could not be written: ${errorMessage(error)}`);
     }
 }
 function failureMessage(action, error) {
-    if (error instanceof ConfigurationError || error instanceof ApiError)
-        return error.message;
-    if (error instanceof TimeoutError || error instanceof OperationFailedError)
-        return error.message;
-    return (`${action} failed unexpectedly: ${errorMessage(error)}. This is a bug in ` +
-        `app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG).`);
+    const known = classifyError(error);
+    if (known instanceof ConfigurationError ||
+        known instanceof ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
 }
 
 ;// CONCATENATED MODULE: ./src/shared/outputs.ts
@@ -31736,30 +32014,198 @@ function outputs_group(name, fn) {
     return group(name, fn);
 }
 
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core_debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
+;// CONCATENATED MODULE: ./src/shared/duration.ts
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
+ * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
+ * milliseconds. Returns undefined for anything else (the caller names the input in its error).
  */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
+function parseDuration(text) {
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
+    return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const parts = [];
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (d)
+        parts.push(`${d}d`);
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (rest && !d)
+        parts.push(`${rest}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/inputs.ts
+
+
+
+
+/** How much of an input's value an error message echoes back. */
+const MAX_ECHOED_INPUT = 100;
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+function echo(value, max = MAX_ECHOED_INPUT) {
+    return serverText(value, max);
+}
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+const DURATION_MAX = {
+    /** `poll-interval` */
+    poll: 3_600_000,
+    /** `processing-timeout` and other waits */
+    timeout: 86_400_000,
+    /** `review-timeout`: Apple's review can take days */
+    review: 14 * 86_400_000
+};
+/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
+const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+/**
+ * The one set of input primitives every entry point builds its settings from. Each rejects a bad
+ * value with a ConfigurationError that names the input and says what it accepts. Every name read is
+ * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
+ */
+class Inputs {
+    reader;
+    env;
+    names = new Set();
+    constructor(reader = runnerInputs, env = process.env) {
+        this.reader = reader;
+        this.env = env;
+    }
+    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
+    optional(name, envName) {
+        this.names.add(name);
+        const value = this.reader(name)?.trim();
+        if (value)
+            return value;
+        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
+        return fromEnv || undefined;
+    }
+    required(name, hint = '') {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
+        return value;
+    }
+    /** A secret: masked as soon as it is read, and each of its lines too. */
+    secret(name, envName) {
+        const value = this.optional(name, envName);
+        if (value)
+            mask(value);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name)?.toLowerCase();
+        if (value === undefined)
+            return fallback;
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        throw new ConfigurationError(`must be true or false, not '${echo(value)}'.`, name);
+    }
+    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
+    tristate(name) {
+        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
+    }
+    integer(name, options = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return options.fallback;
+        if (!/^[+-]?\d+$/.test(value))
+            throw new ConfigurationError(`must be a whole number, not '${echo(value)}'.`, name);
+        const n = Number(value);
+        const { min, max } = options;
+        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+            const range = min !== undefined && max !== undefined
+                ? `from ${min} to ${max}`
+                : min !== undefined
+                    ? `${min} or more`
+                    : `${max} or less`;
+            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
+        }
+        return n;
+    }
+    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
+    enumeration(name, values, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (!found)
+            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${echo(value)}'.`, name);
+        return found;
+    }
+    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
+    list(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return [];
+        return [
+            ...new Set(value
+                .split(/[,\n]/)
+                .map((s) => s.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
+     * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+     * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+     * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+     */
+    duration(name, fallback, options = {}) {
+        const value = this.optional(name) ?? fallback;
+        if (value === undefined)
+            return undefined;
+        const ms = parseDuration(value);
+        if (ms === undefined)
+            throw new ConfigurationError(`'${echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
+        if (options.max !== undefined && ms > options.max)
+            throw new ConfigurationError(`'${echo(value)}' is too long: at most ${formatDuration(options.max)}.`, name);
+        if (options.min !== undefined && ms < options.min)
+            throw new ConfigurationError(`'${echo(value)}' is too short: at least ${formatDuration(options.min)}.`, name);
+        return ms;
+    }
+    /** Parsed JSON, or undefined when unset. */
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (e) {
+            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
+        }
+    }
+}
+/** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set();
+function mask(value) {
+    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
+            continue;
+        masked.add(part);
+        core_setSecret(part);
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -32484,173 +32930,6 @@ class SignJWT extends SignJWT_base {
 }
 
 
-;// CONCATENATED MODULE: ./src/shared/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
- * milliseconds. Returns undefined for anything else (the caller names the input in its error).
- */
-function parseDuration(text) {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
-    return Number.isFinite(value) ? Math.round(value) : undefined;
-}
-/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const parts = [];
-    const d = Math.floor(s / 86400);
-    const h = Math.floor((s % 86400) / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (d)
-        parts.push(`${d}d`);
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (rest && !d)
-        parts.push(`${rest}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/inputs.ts
-
-
-
-/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
-const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-const TRUE = ['true', 'yes', '1', 'on'];
-const FALSE = ['false', 'no', '0', 'off'];
-/**
- * The one set of input primitives every entry point builds its settings from. Each rejects a bad
- * value with a ConfigurationError that names the input and says what it accepts. Every name read is
- * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
- */
-class Inputs {
-    reader;
-    env;
-    names = new Set();
-    constructor(reader = runnerInputs, env = process.env) {
-        this.reader = reader;
-        this.env = env;
-    }
-    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
-    optional(name, envName) {
-        this.names.add(name);
-        const value = this.reader(name)?.trim();
-        if (value)
-            return value;
-        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
-        return fromEnv || undefined;
-    }
-    required(name, hint = '') {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
-        return value;
-    }
-    /** A secret: masked as soon as it is read, and each of its lines too. */
-    secret(name, envName) {
-        const value = this.optional(name, envName);
-        if (value)
-            mask(value);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name)?.toLowerCase();
-        if (value === undefined)
-            return fallback;
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        throw new ConfigurationError(`must be true or false, not '${value}'.`, name);
-    }
-    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
-    tristate(name) {
-        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
-    }
-    integer(name, options = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return options.fallback;
-        if (!/^[+-]?\d+$/.test(value))
-            throw new ConfigurationError(`must be a whole number, not '${value}'.`, name);
-        const n = Number(value);
-        const { min, max } = options;
-        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-            const range = min !== undefined && max !== undefined
-                ? `from ${min} to ${max}`
-                : min !== undefined
-                    ? `${min} or more`
-                    : `${max} or less`;
-            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
-        }
-        return n;
-    }
-    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
-    enumeration(name, values, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
-        if (!found)
-            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name);
-        return found;
-    }
-    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
-    list(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return [];
-        return [
-            ...new Set(value
-                .split(/[,\n]/)
-                .map((s) => s.trim())
-                .filter(Boolean))
-        ];
-    }
-    /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-    duration(name, fallback) {
-        const value = this.optional(name) ?? fallback;
-        if (value === undefined)
-            return undefined;
-        const ms = parseDuration(value);
-        if (ms === undefined)
-            throw new ConfigurationError(`'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
-        return ms;
-    }
-    /** Parsed JSON, or undefined when unset. */
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
-        }
-    }
-}
-/** Masks a secret in the runner's logs: the whole value and every line of it. */
-const masked = new Set();
-function mask(value) {
-    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
-        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
-            continue;
-        masked.add(part);
-        core_setSecret(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/auth.ts
 
 
@@ -32690,14 +32969,26 @@ function parsePrivateKey(text, input = 'private-key') {
 }
 /** Reads the key from a file path (`private-key-path`). */
 function readPrivateKeyFile(path, input = 'private-key-path') {
+    if (looksLikeKey(path)) {
+        // The key itself given as a path: mask it and never echo it.
+        mask(path.trim());
+        throw new ConfigurationError('looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.', input);
+    }
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (e) {
-        throw new ConfigurationError(`cannot read '${path}' (${e.code ?? 'error'}).`, input);
+        throw new ConfigurationError(`cannot read '${echo(path)}' (${e.code ?? 'error'}).`, input);
     }
     return parsePrivateKey(text, input);
+}
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v))
+        return true;
+    return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v);
 }
 /**
  * ES256 JWTs for App Store Connect: header `alg`, `kid`, `typ`; claims `aud`, `iat`, `exp`, and `iss`
@@ -32737,6 +33028,8 @@ class JwtTokens {
             jwt.setIssuer(issuerId);
         const token = await jwt.sign(privateKey);
         mask(token);
+        // A server that echoes only part of the token (its signature) must not print it either.
+        mask(token.slice(token.lastIndexOf('.') + 1));
         this.signed++;
         this.cached = { token, expiresAt: exp * 1000 };
         return token;
@@ -32746,10 +33039,307 @@ class JwtTokens {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+/** Node's largest timer (about 24.8 days); a longer one fires after 1 ms, which would make a hot loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, Number.isFinite(ms) ? ms : MAX_TIMER_MS))));
+
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+
+/** The backoff step before retry number `attempt` (1-based), jittered as the policy says. */
+function backoff(policy, attempt, random = Math.random) {
+    const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    switch (policy.jitter ?? 'full') {
+        case 'none':
+            return step;
+        case 'equal':
+            return Math.round(step / 2 + (random() * step) / 2);
+        default:
+            return Math.round(random() * step);
+    }
+}
+/**
+ * The one retry engine. Runs `attempt` until it resolves; a thrown error goes to `classify`:
+ * `retry: false` rethrows it at once, `retry: true` waits (the server's Retry-After, else the
+ * jittered backoff) and tries again, unless the attempts or the time budget are spent or the
+ * Retry-After is longer than the policy allows: then `giveUp` decides what is thrown.
+ */
+async function retry(policy, attempt, classify, hooks = {}) {
+    const now = hooks.now ?? Date.now;
+    const wait = hooks.sleep ?? sleep;
+    const started = now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            const verdict = classify(error, n);
+            if (!verdict.retry)
+                throw error;
+            let delayMs = verdict.afterMs ?? backoff(policy, n, hooks.random);
+            const tooLong = verdict.afterMs !== undefined && verdict.afterMs > policy.maxDelayMs;
+            if (tooLong && policy.longRetryAfter === 'cap')
+                delayMs = policy.maxDelayMs;
+            if (n >= policy.attempts ||
+                (tooLong && policy.longRetryAfter !== 'cap') ||
+                now() - started + delayMs > (policy.budgetMs ?? Infinity))
+                throw hooks.giveUp ? hooks.giveUp(error, n) : error;
+            hooks.onRetry?.({ attempt: n, of: policy.attempts, delayMs, why: verdict.why });
+            await wait(Math.min(delayMs, policy.maxDelayMs));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
 const PROJECT = 'app-store-connect-actions';
+
+;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
+/** Statuses worth another attempt; any other 4xx is final. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Methods whose resend is harmless unless the caller says otherwise. */
+const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+/** An attempt that got no answer (network error or the per-attempt timeout). */
+class LostAnswer extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'LostAnswer';
+    }
+}
+/** An answer with a status worth retrying (see RETRY_STATUS). */
+class RetryableAnswer extends Error {
+    response;
+    constructor(response) {
+        super(`HTTP ${response.status}`);
+        this.response = response;
+        this.name = 'RetryableAnswer';
+    }
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
+        return Math.ceil(Number(value) * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** The client's classifier: lost answers and retryable statuses go again, anything else stops. */
+function classifyAscFailure(error) {
+    if (error instanceof RetryableAnswer)
+        return {
+            retry: true,
+            why: `${error.response.status}`,
+            afterMs: retryAfterMs(error.response.headers.get('retry-after'))
+        };
+    if (error instanceof LostAnswer)
+        return { retry: true, why: error.message };
+    return { retry: false };
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
+
+
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+class BodyTooLarge extends Error {
+    limit;
+    status;
+    constructor(limit, status) {
+        super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`);
+        this.limit = limit;
+        this.status = status;
+        this.name = 'BodyTooLarge';
+    }
+}
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res, limit) {
+    if (!res.body)
+        return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new BodyTooLarge(limit, res.status);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+/**
+ * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
+ * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
+ */
+async function exchange(fetcher, request, logger) {
+    const { method, url, label, timeoutMs } = request;
+    const t0 = Date.now();
+    let res;
+    let bytes;
+    try {
+        res = await fetcher(url, {
+            method,
+            headers: request.headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs)
+        });
+        bytes = await readCapped(res, request.maxBytes);
+    }
+    catch (error) {
+        if (error instanceof BodyTooLarge)
+            throw error;
+        const e = error;
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const reason = timedOut
+            ? `no answer within ${timeoutMs / 1000}s`
+            : (e.cause?.code ?? e.cause?.message ?? e.message);
+        logger.debug(`${method} ${label} -> ${reason} (${Date.now() - t0} ms)`);
+        throw new LostAnswer(reason, timedOut);
+    }
+    logger.debug(`${method} ${label} -> ${res.status} (${Date.now() - t0} ms)`);
+    const contentType = res.headers.get('content-type') ?? undefined;
+    const isJson = contentType?.includes('json') ?? false;
+    let data;
+    if (bytes.length && isJson) {
+        try {
+            data = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            data = undefined;
+        }
+    }
+    return {
+        status: res.status,
+        headers: res.headers,
+        url: url.href,
+        data: data,
+        bytes: isJson ? undefined : bytes,
+        contentType
+    };
+}
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+
+
+/**
+ * Every page of a collection, following `links.next` verbatim. An empty page that still links
+ * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
+ * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
+ * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+ */
+async function* pages(source, logger, target, query, options, stats) {
+    const limit = options.limit ?? 200;
+    const { maxPages } = options;
+    let next = source.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
+    const seen = new Set();
+    let rereads = 0;
+    const stop = (why) => {
+        stats.complete = false;
+        logger.warning(`Pagination of ${serverText(target)} ${why}; stopping there, the list may be incomplete.`);
+    };
+    while (next) {
+        if (seen.has(next))
+            return stop('returned a page it had already returned');
+        const doc = await source.get(next);
+        stats.pages++;
+        if (!Array.isArray(doc?.data)) {
+            const url = new URL(next);
+            throw ApiError.unusable(200, 'GET', `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`, 'the page has no `data` list, which every page of a listing carries');
+        }
+        const link = doc.links?.next;
+        if (link && !(doc.data?.length > 0)) {
+            if (rereads++ < 2)
+                continue;
+            return stop('returned an empty page that links onwards');
+        }
+        seen.add(next);
+        yield doc;
+        if (link && stats.pages >= maxPages)
+            return stop(`reached ${maxPages} pages`);
+        next = link;
+    }
+}
+/** Pages merged: `data` in order and `included`, each without duplicates. */
+async function mergePages(docs, stats) {
+    const data = new Map();
+    const included = new Map();
+    for await (const doc of docs) {
+        for (const r of doc.data ?? [])
+            data.set(`${r.type}/${r.id}`, r);
+        for (const r of doc.included ?? [])
+            included.set(`${r.type}/${r.id}`, r);
+    }
+    return { data: [...data.values()], included: [...included.values()], ...stats };
+}
 
 ;// CONCATENATED MODULE: ./src/shared/asc/rate-limit.ts
 const WINDOWS = {
@@ -32827,20 +33417,14 @@ class RateLimiter {
 
 
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
-class LostAnswer extends Error {
-}
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(value))
-        return Math.ceil(Number(value) * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
+
+
+
+
+
+const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -32855,6 +33439,8 @@ class AscClient {
     tokens;
     userAgent;
     rateLimiter;
+    /** Whether the slow-down for a low quota has been said (it is said once). */
+    toldSlow = false;
     constructor(options) {
         this.baseUrl = new URL(options.baseUrl);
         this.tokens = options.tokens;
@@ -32866,101 +33452,90 @@ class AscClient {
             maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+            maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
-            sleep: options.sleep ?? realSleep,
+            sleep: options.sleep ?? sleep,
             random: options.random ?? Math.random
         };
     }
-    /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        let url;
-        if (/^https?:\/\//i.test(target)) {
-            url = new URL(target);
-            if (url.origin !== this.baseUrl.origin)
-                throw new Error(`Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them.`);
-        }
-        else {
-            const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-            url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl);
-        }
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`;
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
         const idempotent = options.idempotent ?? DEFAULT_IDEMPOTENT.has(method);
-        const started = Date.now();
-        const { logger } = this.opts;
-        let resigned = false;
-        for (let attempt = 1;; attempt++) {
-            let retryIn;
-            let why;
-            try {
-                const response = await this.send(method, url, options);
-                if (response.status < 300)
-                    return response;
-                if (response.status < 400)
-                    throw new Error(`${method} ${this.describe(url)} was redirected (${response.status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}. Check api-base-url.`);
-                const { status } = response;
-                if (status === 401 && !resigned) {
-                    resigned = true;
-                    this.tokens.invalidate();
-                    logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
-                    attempt--;
-                    continue;
-                }
-                if (!RETRY_STATUS.has(status))
-                    throw this.apiError(response, method, url);
-                if (status !== 429 && !idempotent) {
-                    // The server may have done the work before failing: look before resending.
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw this.apiError(response, method, url);
-                }
-                why = `${status}`;
-                const after = retryAfterMs(response.headers.get('retry-after'));
-                retryIn = after ?? this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    after > this.opts.maxDelayMs ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw this.apiError(response, method, url, `Gave up after ${attempt} attempt(s).`);
+        const signing = { resigned: false };
+        const policy = {
+            attempts: this.opts.maxAttempts,
+            budgetMs: this.opts.maxRetryTimeMs,
+            baseDelayMs: this.opts.baseDelayMs,
+            maxDelayMs: this.opts.maxDelayMs,
+            jitter: 'equal'
+        };
+        return retry(policy, () => this.attempt(method, url, options, idempotent, signing), classifyAscFailure, {
+            sleep: this.opts.sleep,
+            random: this.opts.random,
+            onRetry: ({ attempt, of, delayMs, why }) => {
+                this.stats.retries++;
+                this.opts.logger.info(`${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+            },
+            giveUp: (error, attempts) => {
+                if (error instanceof RetryableAnswer)
+                    return this.apiError(error.response, method, url, `Gave up after ${attempts} attempt(s).`);
+                const lost = error;
+                return new EnvironmentError(lost.timedOut ? 'timeout' : 'network', `${method} ${this.describe(url)} failed after ${attempts} attempt(s): ${lost.message}`, { cause: error });
             }
-            catch (error) {
-                if (!(error instanceof LostAnswer))
-                    throw error;
-                if (!idempotent) {
-                    const recovered = await this.tryRecover(options, method, url);
-                    if (recovered)
-                        return recovered;
-                    if (!options.recover)
-                        throw new Error(`The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent. Run the step again: it picks up the current state.`, { cause: error });
-                }
-                why = error.message;
-                retryIn = this.backoff(attempt);
-                if (attempt >= this.opts.maxAttempts ||
-                    Date.now() - started + retryIn > this.opts.maxRetryTimeMs)
-                    throw new Error(`${method} ${this.describe(url)} failed after ${attempt} attempt(s): ${error.message}. Check the network and api-base-url.`, { cause: error });
-            }
-            this.stats.retries++;
-            logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(retryIn / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.opts.maxAttempts}).`);
-            await this.opts.sleep(Math.min(retryIn, this.opts.maxDelayMs));
-        }
+        });
     }
-    backoff(attempt) {
-        const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + (this.opts.random() * cap) / 2);
+    /**
+     * One attempt (a 401 re-signs the token and resends once per request). A lost answer or a
+     * retryable status is thrown for the retry engine; a create is looked for before it is resent.
+     */
+    async attempt(method, url, options, idempotent, signing) {
+        let response;
+        try {
+            response = await this.send(method, url, options);
+            if (response.status === 401 && !signing.resigned) {
+                signing.resigned = true;
+                this.tokens.invalidate();
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`);
+                response = await this.send(method, url, options);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof LostAnswer) || idempotent)
+                throw error;
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw new EnvironmentError(error.timedOut ? 'timeout' : 'network', `The answer to ${method} ${this.describe(url)} was lost (${error.message}) and the request may have taken effect; it was not resent`, { advice: 'Run the step again: it picks up the current state', cause: error });
+            throw error;
+        }
+        const { status } = response;
+        if (status < 300)
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
+        if (status < 400)
+            throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
+        if (!RETRY_STATUS.has(status))
+            throw this.apiError(response, method, url);
+        if (status !== 429 && !idempotent) {
+            // The server may have done the work before failing: look before resending.
+            const recovered = await this.tryRecover(options, method, url);
+            if (recovered)
+                return recovered;
+            if (!options.recover)
+                throw this.apiError(response, method, url);
+        }
+        throw new RetryableAnswer(response);
     }
     async tryRecover(options, method, url) {
         if (!options.recover)
@@ -32969,7 +33544,7 @@ class AscClient {
         if (found === undefined)
             return undefined;
         this.stats.recovered++;
-        this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`);
+        this.opts.logger.info(`${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`);
         return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true };
     }
     apiError(response, method, url, note) {
@@ -32978,6 +33553,11 @@ class AscClient {
     /** One attempt. Network failures and timeouts become LostAnswer. */
     async send(method, url, options) {
         const pause = this.rateLimiter.delay();
+        if (pause > 0 && !this.toldSlow) {
+            this.toldSlow = true;
+            const low = this.rateLimiter.lowest;
+            this.opts.logger.info(`App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`);
+        }
         if (pause > 0) {
             this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`);
             await this.opts.sleep(pause);
@@ -32995,48 +33575,27 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const t0 = Date.now();
-        let res;
-        let bytes;
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
+        let response;
         try {
-            res = await this.opts.fetch(url, {
+            response = await exchange(this.opts.fetch, {
                 method,
+                url,
+                label: this.describe(url),
                 headers,
                 body,
-                redirect: 'manual',
-                signal: AbortSignal.timeout(this.opts.timeoutMs)
-            });
-            bytes = Buffer.from(await res.arrayBuffer());
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
         }
         catch (error) {
-            const e = error;
-            const reason = e.name === 'TimeoutError' || e.name === 'AbortError'
-                ? `no answer within ${this.opts.timeoutMs / 1000}s`
-                : (e.cause?.code ?? e.cause?.message ?? e.message);
-            this.opts.logger.debug(`${method} ${this.describe(url)} -> ${reason} (${Date.now() - t0} ms)`);
-            throw new LostAnswer(reason);
+            if (!(error instanceof BodyTooLarge))
+                throw error;
+            throw ApiError.unusable(error.status, method, this.describe(url), `${error.message}, over the limit that keeps the runner's memory safe; it was refused`);
         }
-        this.rateLimiter.observe(res.headers.get('x-rate-limit'));
-        this.opts.logger.debug(`${method} ${this.describe(url)} -> ${res.status} (${Date.now() - t0} ms)`);
-        const contentType = res.headers.get('content-type') ?? undefined;
-        let data;
-        if (bytes.length && (contentType?.includes('json') ?? false)) {
-            try {
-                data = JSON.parse(bytes.toString('utf8'));
-            }
-            catch {
-                data = undefined;
-            }
-        }
-        const isJson = contentType?.includes('json') ?? false;
-        return {
-            status: res.status,
-            headers: res.headers,
-            url: url.href,
-            data: data,
-            bytes: isJson ? undefined : bytes,
-            contentType
-        };
+        this.rateLimiter.observe(response.headers.get('x-rate-limit'));
+        return response;
     }
     async get(target, query) {
         return (await this.request('GET', target, { query })).data;
@@ -33052,55 +33611,23 @@ class AscClient {
         await this.request('DELETE', target, { body });
     }
     /**
-     * Every page of a collection, following `links.next` verbatim. An empty page that still links
-     * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
-     * listing stops there, with a warning, as it does on a URL seen before or after `maxPages`
-     * pages. `complete` in the `PageStats` passed in tells the caller whether it got to the end.
+     * Every page of a collection, following `links.next` verbatim; a listing that loops, keeps
+     * answering empty pages that link onwards or passes `maxPages` stops with a warning (see
+     * pagination.ts). `complete` in the `PageStats` passed in tells the caller whether it got to the end.
      */
-    async *pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
-        const limit = options.limit ?? 200;
+    pages(target, query = {}, options = {}, stats = { pages: 0, complete: true }) {
         const maxPages = options.maxPages ?? this.opts.maxPages;
-        let next = this.url(target, limit === false || query.limit !== undefined ? query : { ...query, limit }).href;
-        const seen = new Set();
-        let rereads = 0;
-        const stop = (why) => {
-            stats.complete = false;
-            this.opts.logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
-        };
-        while (next) {
-            if (seen.has(next))
-                return stop('returned a page it had already returned');
-            const doc = await this.get(next);
-            stats.pages++;
-            const link = doc.links?.next;
-            if (link && !(doc.data?.length > 0)) {
-                if (rereads++ < 2)
-                    continue;
-                return stop('returned an empty page that links onwards');
-            }
-            seen.add(next);
-            yield doc;
-            if (link && stats.pages >= maxPages)
-                return stop(`reached ${maxPages} pages`);
-            next = link;
-        }
+        return pages(this, this.opts.logger, target, query, { ...options, maxPages }, stats);
     }
     /** Every page merged: `data` in order and `included`, each without duplicates. */
     async all(target, query = {}, options = {}) {
-        const data = new Map();
-        const included = new Map();
         const stats = { pages: 0, complete: true };
-        for await (const doc of this.pages(target, query, options, stats)) {
-            for (const r of doc.data ?? [])
-                data.set(`${r.type}/${r.id}`, r);
-            for (const r of doc.included ?? [])
-                included.set(`${r.type}/${r.id}`, r);
-        }
-        return { data: [...data.values()], included: [...included.values()], ...stats };
+        return mergePages(this.pages(target, query, options, stats), stats);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/connection.ts
+
 
 
 
@@ -33113,7 +33640,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         url = new URL(text);
     }
     catch {
-        throw new ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
+        throw new ConfigurationError(`'${echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
     }
     if (url.username || url.password)
         throw new ConfigurationError('must not carry a user name or password.', input);
@@ -33121,7 +33648,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
         return url;
-    throw new ConfigurationError(`'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
+    throw new ConfigurationError(`'${echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
 }
 function readConnectionSettings(inputs) {
     const keyId = inputs.optional('key-id', 'APP_STORE_CONNECT_KEY_ID');
@@ -33132,9 +33659,9 @@ function readConnectionSettings(inputs) {
     if (!keyId)
         throw new ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
     if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-        throw new ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
+        throw new ConfigurationError(`'${echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
     if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-        throw new ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
+        throw new ConfigurationError(`'${echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
     if (keyText && keyPath)
         throw new ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
     if (!keyText && !keyPath)
@@ -33152,533 +33679,9 @@ function createClient(connection, agent, options = {}) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/shared/asc/openapi/validate.ts
-// Validation of App Store Connect requests against the compact operation index built by
-// scripts/openapi-index.mjs (committed as src/shared/asc/generated/operations.json and schemas.json).
-// Pure functions, no I/O: used by the `api` action before it sends anything, and by the fake App
-// Store Connect on every request it receives.
-const MAX_PROBLEMS = 50;
-/** `GET /v1/apps` */
-function describeOperation(op) {
-    return `${op.m} ${op.p}`;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
-const compiled = new WeakMap();
-function compile(index) {
-    let byLength = compiled.get(index);
-    if (byLength)
-        return byLength;
-    byLength = new Map();
-    const byTemplate = new Map();
-    for (const op of index.operations) {
-        let t = byTemplate.get(op.p);
-        if (!t) {
-            const parts = splitPath(op.p);
-            const names = [];
-            const segs = parts.map((s) => {
-                const m = /^\{(.+)\}$/.exec(s);
-                if (m) {
-                    names.push(m[1]);
-                    return null;
-                }
-                return s;
-            });
-            t = { template: op.p, segs, names, ops: {} };
-            byTemplate.set(op.p, t);
-            const list = byLength.get(segs.length) ?? [];
-            list.push(t);
-            byLength.set(segs.length, list);
-        }
-        t.ops[op.m.toUpperCase()] = op;
-    }
-    compiled.set(index, byLength);
-    return byLength;
-}
-function splitPath(path) {
-    let p = path;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
-        try {
-            p = new URL(p).pathname;
-        }
-        catch {
-            /* keep as is */
-        }
-    }
-    const q = p.search(/[?#]/);
-    if (q >= 0)
-        p = p.slice(0, q);
-    return p.split('/').filter((s) => s !== '');
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/**
- * Finds the path template a concrete path belongs to, whatever the method. A literal segment wins
- * over a `{param}` at the same position (compared left to right).
- */
-function matchPath(index, path) {
-    const parts = splitPath(path);
-    const candidates = compile(index).get(parts.length) ?? [];
-    let best;
-    for (const t of candidates) {
-        let ok = true;
-        for (let i = 0; i < parts.length; i++) {
-            const s = t.segs[i];
-            if (s !== null && s !== parts[i]) {
-                ok = false;
-                break;
-            }
-        }
-        if (!ok)
-            continue;
-        if (!best || morePrecise(t, best))
-            best = t;
-    }
-    if (!best)
-        return undefined;
-    const pathParams = {};
-    let k = 0;
-    best.segs.forEach((s, i) => {
-        if (s === null)
-            pathParams[best.names[k++]] = safeDecode(parts[i]);
-    });
-    return { template: best.template, pathParams, operations: best.ops };
-}
-function morePrecise(a, b) {
-    for (let i = 0; i < a.segs.length; i++) {
-        const al = a.segs[i] !== null;
-        const bl = b.segs[i] !== null;
-        if (al !== bl)
-            return al;
-    }
-    return false;
-}
-/** The operation for a method and a concrete path (`/v1/apps/123/builds`), with its path parameters. */
-function matchOperation(index, method, path) {
-    const m = matchPath(index, path);
-    if (!m)
-        return undefined;
-    const op = m.operations[method.toUpperCase()];
-    if (!op)
-        return undefined;
-    return { op, pathParams: m.pathParams };
-}
-/** The operation with exactly this template (`GET`, `/v1/apps/{id}`). */
-function findOperation(index, method, template) {
-    const parts = splitPath(template);
-    const t = (compile(index).get(parts.length) ?? []).find((c) => c.template === template);
-    return t?.ops[method.toUpperCase()];
-}
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Problems with the query parameters of a request, each naming its parameter. */
-function validateQueryDetailed(index, op, query) {
-    const problems = [];
-    const params = op.q ?? [];
-    const byName = new Map(params.map((p) => [p.n, p]));
-    const where = describeOperation(op);
-    const paged = op.m === 'GET' && byName.has('limit');
-    for (const [name, raw] of Object.entries(query)) {
-        const p = byName.get(name);
-        // Apple's `links.next` adds `cursor`, which the document does not list
-        if (!p && name === 'cursor' && paged)
-            continue;
-        if (!p) {
-            const names = params.map((x) => x.n);
-            const guess = closest(name, names);
-            problems.push({
-                parameter: name,
-                kind: 'unknown',
-                message: names.length
-                    ? `'${name}' is not a parameter of ${where}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(names)}`
-                    : `'${name}' is not a parameter of ${where}, which takes no query parameters`
-            });
-            continue;
-        }
-        const value = String(raw);
-        if (p.t === 'list') {
-            const items = value.split(',').map((s) => s.trim());
-            if (value.trim() === '' || items.some((s) => s === '')) {
-                problems.push({
-                    parameter: name,
-                    kind: 'empty',
-                    message: `'${name}' has an empty value${value.trim() === '' ? '' : ` in '${value}'`}`
-                });
-                continue;
-            }
-            for (const item of items) {
-                const problem = checkScalar(index, p, p.i ?? 'string', item);
-                if (problem)
-                    problems.push(problem);
-            }
-        }
-        else {
-            if (value === '' && p.t !== 'string') {
-                problems.push({ parameter: name, kind: 'empty', message: `'${name}' has an empty value` });
-                continue;
-            }
-            const problem = checkScalar(index, p, p.t, value);
-            if (problem)
-                problems.push(problem);
-        }
-    }
-    for (const p of params) {
-        if (p.r && !(p.n in query)) {
-            const allowed = p.e !== undefined ? `; one of: ${briefList(index.enums[p.e] ?? [])}` : '';
-            problems.push({
-                parameter: p.n,
-                kind: 'required',
-                message: `'${p.n}' is required by ${where}${allowed}`
-            });
-        }
-    }
-    return problems;
-}
-function checkScalar(index, p, type, value) {
-    const name = p.n;
-    if (type === 'integer') {
-        if (!/^-?\d+$/.test(value)) {
-            return {
-                parameter: name,
-                kind: 'integer',
-                message: `'${name}' must be an integer, not '${value}'`
-            };
-        }
-        const n = Number(value);
-        if (p.max !== undefined && n > p.max) {
-            return { parameter: name, kind: 'max', message: `'${name}' is ${n}; the maximum is ${p.max}` };
-        }
-        if ((name === 'limit' || name.startsWith('limit[')) && n < 1) {
-            return { parameter: name, kind: 'min', message: `'${name}' is ${n}; the minimum is 1` };
-        }
-        return undefined;
-    }
-    if (type === 'number') {
-        if (value.trim() === '' || !Number.isFinite(Number(value))) {
-            return {
-                parameter: name,
-                kind: 'number',
-                message: `'${name}' must be a number, not '${value}'`
-            };
-        }
-        if (p.max !== undefined && Number(value) > p.max) {
-            return {
-                parameter: name,
-                kind: 'max',
-                message: `'${name}' is ${value}; the maximum is ${p.max}`
-            };
-        }
-        return undefined;
-    }
-    if (type === 'boolean') {
-        if (value !== 'true' && value !== 'false') {
-            return {
-                parameter: name,
-                kind: 'boolean',
-                message: `'${name}' must be true or false, not '${value}'`
-            };
-        }
-        return undefined;
-    }
-    if (p.e !== undefined) {
-        const allowed = index.enums[p.e] ?? [];
-        if (!allowed.includes(value)) {
-            const guess = closest(value, allowed);
-            return {
-                parameter: name,
-                kind: 'enum',
-                message: `'${value}' is not a valid value of '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(allowed)}`
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Problems with the query parameters of a request (`cursor` is accepted on paged GETs: Apple's
- * `links.next` carries it though the document does not list it): unknown parameter, value not in the enum (lists
- * are comma-separated), not an integer, over the maximum, required parameter missing.
- */
-function validateQuery(index, op, query) {
-    return validateQueryDetailed(index, op, query).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-function escapePointer(key) {
-    return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function refName(ref) {
-    return ref.split('/').pop() ?? ref;
-}
-function typeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-class BodyValidator {
-    schemas;
-    constructor(schemas) {
-        this.schemas = schemas;
-    }
-    resolve(schema, depth = 0) {
-        let s = schema;
-        let guard = 0;
-        while (s && s.$ref && guard++ < 32 + depth) {
-            const next = this.schemas[refName(s.$ref)];
-            if (!next)
-                return {};
-            s = next;
-        }
-        return s ?? {};
-    }
-    check(schema, value, pointer, out) {
-        if (out.length >= MAX_PROBLEMS)
-            return;
-        const s = this.resolve(schema);
-        if (value === null) {
-            if (s.nullable)
-                return;
-            const variants = s.oneOf ?? s.anyOf;
-            if (variants ? variants.some((v) => this.resolve(v).nullable) : s.type === undefined)
-                return;
-            out.push({ pointer, kind: 'null', message: `${label(pointer)}: must not be null` });
-            return;
-        }
-        if (s.allOf)
-            for (const part of s.allOf)
-                this.check(part, value, pointer, out);
-        if (s.oneOf || s.anyOf) {
-            this.checkAlternatives(s, value, pointer, out);
-            return;
-        }
-        if (s.type && !typeMatches(s.type, value)) {
-            out.push({
-                pointer,
-                kind: 'type',
-                message: `${label(pointer)}: must be ${article(s.type)}, not ${article(typeOf(value))}`
-            });
-            return;
-        }
-        if (s.enum && !s.enum.includes(value)) {
-            const allowed = s.enum.map((v) => String(v));
-            out.push({
-                pointer,
-                kind: 'enum',
-                message: `${label(pointer)}: '${String(value)}' is not allowed; one of: ${briefList(allowed)}`
-            });
-            return;
-        }
-        if (typeof value === 'string' && s.format) {
-            const problem = checkFormat(s.format, value);
-            if (problem)
-                out.push({ pointer, kind: 'format', message: `${label(pointer)}: ${problem}` });
-        }
-        if (typeof value === 'number') {
-            if (s.minimum !== undefined && value < s.minimum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is below ${s.minimum}`
-                });
-            }
-            if (s.maximum !== undefined && value > s.maximum) {
-                out.push({
-                    pointer,
-                    kind: 'range',
-                    message: `${label(pointer)}: ${value} is above ${s.maximum}`
-                });
-            }
-        }
-        if (Array.isArray(value)) {
-            if (s.items)
-                value.forEach((v, i) => this.check(s.items, v, `${pointer}/${i}`, out));
-            return;
-        }
-        if (typeof value === 'object') {
-            const obj = value;
-            const props = s.properties;
-            for (const req of s.required ?? []) {
-                if (obj[req] === undefined) {
-                    out.push({
-                        pointer: `${pointer}/${escapePointer(req)}`,
-                        kind: 'required',
-                        message: `${label(`${pointer}/${escapePointer(req)}`)}: required but missing`
-                    });
-                }
-            }
-            for (const [key, v] of Object.entries(obj)) {
-                if (v === undefined)
-                    continue;
-                const child = `${pointer}/${escapePointer(key)}`;
-                const prop = props?.[key];
-                if (prop) {
-                    this.check(prop, v, child, out);
-                }
-                else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-                    this.check(s.additionalProperties, v, child, out);
-                }
-                else if (props && s.additionalProperties !== true) {
-                    const known = Object.keys(props);
-                    const guess = closest(key, known);
-                    out.push({
-                        pointer: child,
-                        kind: 'unknown',
-                        message: `${label(child)}: not defined by the schema${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${briefList(known)}`
-                    });
-                }
-            }
-        }
-    }
-    checkAlternatives(s, value, pointer, out) {
-        const variants = s.oneOf ?? s.anyOf ?? [];
-        const disc = s.discriminator;
-        if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
-            const tag = value[disc.propertyName];
-            const target = typeof tag === 'string' ? disc.mapping?.[tag] : undefined;
-            if (target) {
-                this.check({ $ref: target }, value, pointer, out);
-                return;
-            }
-        }
-        let best;
-        for (const v of variants) {
-            const problems = [];
-            this.check(v, value, pointer, problems);
-            if (problems.length === 0)
-                return;
-            if (!best || score(problems) < score(best))
-                best = problems;
-        }
-        if (!best)
-            return;
-        // A variant whose `type` enum does not match is a poor guess: say that nothing matched.
-        if (best.length === 1 && best[0].pointer === pointer && best[0].kind === 'type') {
-            out.push({
-                pointer,
-                kind: 'oneOf',
-                message: `${label(pointer)}: matches none of the ${variants.length} allowed shapes`
-            });
-            return;
-        }
-        out.push(...best);
-    }
-}
-function score(problems) {
-    // problems about the discriminating `type` member weigh more: that variant is the wrong one
-    return problems.reduce((n, p) => n + (/\/type$/.test(p.pointer) && p.kind === 'enum' ? 10 : 1), 0);
-}
-function typeMatches(type, value) {
-    switch (type) {
-        case 'object':
-            return typeof value === 'object' && value !== null && !Array.isArray(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string':
-            return typeof value === 'string';
-        case 'integer':
-            return typeof value === 'number' && Number.isInteger(value);
-        case 'number':
-            return typeof value === 'number' && Number.isFinite(value);
-        case 'boolean':
-            return typeof value === 'boolean';
-        default:
-            return true;
-    }
-}
-function checkFormat(format, value) {
-    switch (format) {
-        case 'date':
-            return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date (YYYY-MM-DD)`;
-        case 'date-time':
-            return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
-                ? undefined
-                : `'${value}' is not a date-time (ISO 8601, e.g. 2024-05-01T12:00:00Z)`;
-        case 'uri':
-            return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) ? undefined : `'${value}' is not a URI`;
-        case 'email':
-            return /^[^@\s]+@[^@\s]+$/.test(value) ? undefined : `'${value}' is not an e-mail address`;
-        default:
-            return undefined;
-    }
-}
-function article(type) {
-    if (type === 'null')
-        return 'null';
-    return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function label(pointer) {
-    return pointer === '' ? 'body' : pointer;
-}
-/** Problems with a request body, each with the JSON pointer of what is wrong. */
-function validateBodyDetailed(schemas, op, body) {
-    const where = describeOperation(op);
-    if (body === undefined) {
-        return op.b
-            ? [{ pointer: '', kind: 'missing-body', message: `${where} requires a JSON body (${op.b})` }]
-            : [];
-    }
-    if (!op.b) {
-        return [{ pointer: '', kind: 'unexpected-body', message: `${where} takes no body` }];
-    }
-    if (op.b === 'object') {
-        return typeMatches('object', body)
-            ? []
-            : [{ pointer: '', kind: 'type', message: `body: must be an object` }];
-    }
-    const schema = schemas[op.b];
-    if (!schema)
-        return [];
-    const out = [];
-    new BodyValidator(schemas).check(schema, body, '', out);
-    return out;
-}
-/**
- * Strict JSON-schema check of a request body (the OpenAPI 3.0 subset Apple uses): a member the
- * schema does not define is a problem. Each problem starts with its JSON pointer.
- */
-function validateBody(schemas, op, body) {
-    return validateBodyDetailed(schemas, op, body).map((p) => p.message);
-}
-// ---------------------------------------------------------------------------------------------
-// Suggestions
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'POST', 'PATCH', 'PUT', 'DELETE']));
-/** Splits `"GET /v1/apps"` (method optional) into method and path. */
-function parseOperationText(text) {
-    const t = text.trim();
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(t);
-    if (m && METHODS.includes(m[1].toUpperCase()))
-        return { method: m[1].toUpperCase(), path: m[2].trim() };
-    return { path: t };
-}
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
 function levenshtein(a, b) {
     if (a === b)
         return 0;
@@ -33701,64 +33704,7 @@ function levenshtein(a, b) {
     }
     return prev[b.length];
 }
-function segmentCost(user, tmpl) {
-    if (tmpl === null)
-        return /^\{.*\}$/.test(user) || !/^[a-z]+[A-Za-z]*$/.test(user) ? 0 : 0.5;
-    if (user === tmpl)
-        return 0;
-    const d = levenshtein(user.toLowerCase(), tmpl.toLowerCase());
-    const caseOnly = d === 0 ? 0.05 : 0;
-    return Math.min(1, d / Math.max(user.length, tmpl.length)) + caseOnly;
-}
-function pathDistance(user, tmpl) {
-    const n = user.length;
-    const m = tmpl.length;
-    const dp = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
-    for (let i = 0; i <= n; i++)
-        dp[i][0] = i;
-    for (let j = 0; j <= m; j++)
-        dp[0][j] = j;
-    for (let i = 1; i <= n; i++) {
-        for (let j = 1; j <= m; j++) {
-            dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + segmentCost(user[i - 1], tmpl[j - 1]));
-        }
-    }
-    return dp[n][m];
-}
-/**
- * Near matches for a mistyped `"METHOD /path"` (or just a path), best first, as `"GET /v1/apps"`
- * strings, for error messages.
- */
-function suggestOperations(index, text, n = 5) {
-    const { method, path } = parseOperationText(text);
-    const user = splitPath(path);
-    const scored = [];
-    for (const list of compile(index).values()) {
-        for (const t of list) {
-            const d = pathDistance(user, t.segs);
-            for (const m of Object.keys(t.ops)) {
-                const methodPenalty = method && method !== m ? 0.6 : 0;
-                const text2 = `${m} ${t.template}`;
-                scored.push({
-                    text: text2,
-                    score: d + methodPenalty,
-                    raw: levenshtein(`${method ?? m} ${path}`.toLowerCase(), text2.toLowerCase())
-                });
-            }
-        }
-    }
-    scored.sort((a, b) => a.score - b.score || a.raw - b.raw || a.text.localeCompare(b.text));
-    return scored.slice(0, n).map((s) => s.text);
-}
-
-;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
-
-
-
-function toApp(r) {
-    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
-}
-/** The `n` candidates nearest to `wanted`, nearest first. */
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
 function nearest(wanted, candidates, n = 3) {
     return [...new Set(candidates)]
         .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
@@ -33766,26 +33712,78 @@ function nearest(wanted, candidates, n = 3) {
         .slice(0, n)
         .map(([c]) => c);
 }
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
+
+
+
+
+
+// Re-exported for the entry points that import it from here.
+
+function toApp(r) {
+    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
+}
 /**
  * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
  * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
- * ConfigurationError naming the input, with the nearest bundle IDs the key can see.
+ * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
+ * app is read by ID and its bundle ID must be the one given.
  */
 async function findApp(client, by) {
     if (by.appId) {
-        try {
-            const doc = await client.get(`/v1/apps/${encodeURIComponent(by.appId)}`, {
-                'fields[apps]': ['bundleId', 'name']
-            });
-            return toApp(doc.data);
+        const app = await appById(client, by.appId);
+        if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
+            const [given, fix] = by.bundleIdSource
+                ? [
+                    `${by.bundleIdSource} has bundle ID '${echo(by.bundleId)}'`,
+                    'fix app-id, or give the archive of that app'
+                ]
+                : [
+                    `bundle-id is '${echo(by.bundleId)}'`,
+                    'give one of app-id and bundle-id, or make them agree'
+                ];
+            throw new ConfigurationError(`app-id '${echo(by.appId)}' is the app with bundle ID '${serverText(app.bundleId)}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
         }
-        catch (e) {
-            if (e instanceof ApiError && e.status === 404)
-                throw new ConfigurationError(`no app with ID '${by.appId}' is visible to this API key.`, 'app-id');
-            throw e;
-        }
+        return app;
     }
-    const bundleId = by.bundleId;
+    return appByBundleId(client, by.bundleId);
+}
+async function appById(client, appId) {
+    try {
+        const doc = await client.get(`/v1/apps/${encodeURIComponent(appId)}`, {
+            'fields[apps]': ['bundleId', 'name']
+        });
+        return toApp(doc.data);
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 404)
+            throw new ConfigurationError(`no app with ID '${echo(appId)}' is visible to this API key.`, 'app-id');
+        throw e;
+    }
+}
+async function appByBundleId(client, bundleId) {
     const { data } = await client.all('/v1/apps', {
         'filter[bundleId]': [bundleId],
         'fields[apps]': ['bundleId', 'name']
@@ -33801,7 +33799,11 @@ async function findApp(client, by) {
             limit: 200
         })).data;
     const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+    throw new ConfigurationError(`no app with bundle ID '${echo(bundleId)}' is visible to this API key${others.length
+        ? `; nearest: ${nearest(bundleId, others)
+            .map((b) => serverText(b, 100))
+            .join(', ')}`
+        : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
 ;// CONCATENATED MODULE: ./src/shared/asc/types.ts
@@ -34228,59 +34230,6 @@ function decideRelease(version, want) {
     if (!target.from.includes(from))
         throw new ConfigurationError(`the phased release is ${from}; ${want.phasedRelease} needs it ${target.from.join(' or ')}.`, 'phased-release');
     return { release: pending, phased: { id: phased.id, from, to: target.to }, already };
-}
-
-;// CONCATENATED MODULE: ./src/shared/summary.ts
-
-/** Escapes a value for a Markdown table cell. */
-function cell(value) {
-    if (value === undefined || value === null || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/**
- * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
- * terminal (the demo prints it as it is).
- */
-class summary_Summary {
-    parts = [];
-    heading(text, level = 2) {
-        this.parts.push(`${'#'.repeat(level)} ${text}`);
-        return this;
-    }
-    text(text) {
-        this.parts.push(text);
-        return this;
-    }
-    table(headers, rows) {
-        if (!rows.length)
-            return this;
-        const lines = [
-            `| ${headers.map(cell).join(' | ')} |`,
-            `| ${headers.map(() => '---').join(' | ')} |`,
-            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(lines.join('\n'));
-        return this;
-    }
-    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
-    facts(entries) {
-        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
-    }
-    list(items) {
-        if (items.length)
-            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n\n') + '\n';
-    }
-    /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
-    async write() {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await summary.addRaw(this.toString(), true).write();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/shared/display.ts
