@@ -34702,8 +34702,8 @@ function readSettings(inputs = new Inputs(), now = Date.now()) {
     const submit = inputs.boolean('submit', true);
     const replaceInReview = inputs.boolean('replace-in-review', false);
     const waitFor = inputs.enumeration('wait-for', ['none', 'review'], 'none');
-    const reviewTimeoutMs = inputs.duration('review-timeout', '24h');
-    const pollIntervalMs = inputs.duration('poll-interval', '1m');
+    const reviewTimeoutMs = inputs.duration('review-timeout', '24h', { max: DURATION_MAX.review });
+    const pollIntervalMs = inputs.duration('poll-interval', '1m', { max: DURATION_MAX.poll });
     const dryRun = inputs.boolean('dry-run', false);
     if (!appId && !bundleId)
         throw new ConfigurationError("is required: the app's App Store Connect ID (App Information > Apple ID), or set bundle-id.", 'app-id');
