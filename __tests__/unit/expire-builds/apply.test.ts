@@ -83,9 +83,9 @@ describe('expireAll after a raced expiry (409 STATE_ERROR)', () => {
     expect(port.reads).toHaveLength(1)
     expect(new Set(port.reads[0])).toEqual(raced)
     expect(result.done.map((d) => d.build.id)).toEqual(builds.map((b) => b.id))
-    expect(result.done.filter((d) => d.outcome === 'already-expired').map((d) => d.build.id)).toEqual(
-      ['b2', 'b5', 'b7', 'b11']
-    )
+    expect(
+      result.done.filter((d) => d.outcome === 'already-expired').map((d) => d.build.id)
+    ).toEqual(['b2', 'b5', 'b7', 'b11'])
   })
 
   it('fails with the 409 of a build that still reads as not expired', async () => {
