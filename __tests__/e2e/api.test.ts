@@ -196,6 +196,19 @@ describe('api action, run as a runner runs it', () => {
     expect(run.errors[0]).toMatch(/401.*key-id.*issuer-id.*clock/)
     expect(run.outputs.status).toBe('401')
     expectNoSecrets(run, other.privateKey)
+    // A summary on failure too: the heading, ❌ and the same message as the ::error::.
+    expect(run.summary).toMatch(
+      /^## App Store Connect API\n\n❌ App Store Connect answered 401 to GET \/v1\/apps/
+    )
+    expect(run.summary).toContain(run.errors[0].slice(0, 80))
+  })
+
+  it('summarises a success in the one style, with one notice and the request count collapsed', async () => {
+    const run = await api({ operation: 'GET /v1/apps', query: 'limit=2' })
+    expect(run.code).toBe(0)
+    expect(run.summary).toMatch(/^## App Store Connect API\n\n✅ GET \/v1\/apps answered 200\./)
+    expect(run.summary).toMatch(/<details><summary>Requests<\/summary>\n\n1 request\(s\)/)
+    expect(run.stdout.match(/^::notice /gm)).toHaveLength(1)
   })
 
   it('takes its credentials from the environment, and refuses plain http to a non-loopback host', async () => {

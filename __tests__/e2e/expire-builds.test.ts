@@ -11,6 +11,7 @@ import {
   type SeededBuild,
   type SeededHistory
 } from '../../tools/seeds/expire-builds.js'
+import { formatDate } from '../../src/shared/dates.js'
 
 const DAY = 86_400_000
 let fake: FakeAsc | undefined
@@ -126,7 +127,7 @@ describe('expire-builds, run as a runner runs it', () => {
     expect(run.summary).toContain('Builds expired')
     const one = history.builds.find((b) => b.id === expected[0])!
     expect(run.summary).toContain(
-      `| ${one.version} | ${one.buildNumber} | ${one.platform} | ${new Date(one.uploadedMs).toISOString()} |`
+      `| ${one.version} | ${one.buildNumber} | ${one.platform === 'IOS' ? 'iOS' : 'macOS'} | ${formatDate(one.uploadedMs)} |`
     )
     expect(run.summary).toMatch(/\| waiting for or in beta review \| \d+ \|/)
     expect(fake.violations).toEqual([])
@@ -157,7 +158,7 @@ describe('expire-builds, run as a runner runs it', () => {
     expect(run.code).toBe(0)
     expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
     expect(JSON.parse(run.outputs.plan).dryRun).toBe(true)
-    expect(run.summary).toContain('dry run')
+    expect(run.summary).toMatch(/^## Expire builds\n\n✅ Dry run: \d+ build\(s\) would be expired/)
     expect(run.stdout).toContain('Would expire:')
     expect(fake.changingRequests()).toEqual([])
     expect(sorted(expiredNow(fake))).toEqual(before)
@@ -301,5 +302,104 @@ describe('expire-builds, run as a runner runs it', () => {
     expect(run.errors[0]).toContain('com.example.hygiene.other')
     expect(fake.changingRequests()).toEqual([])
     expect(fake.violations).toEqual([])
+  })
+
+  it('reads +0000 offsets (no colon) to the same instant: the right builds expired', async () => {
+    const { fake, history } = await seeded(120)
+    const expected = expectedExpiry(history.builds, { olderThanDays: 30 })
+    // Apple's provisioning form: a -0700 offset without a colon, the same instant.
+    const noColon = (ms: number) =>
+      `${new Date(ms - 7 * 3_600_000).toISOString().slice(0, 23)}-0700`
+    fake.faults.add({
+      method: 'GET',
+      path: '/v1/builds',
+      kind: 'rewrite',
+      times: Infinity,
+      rewrite: (json) => {
+        const doc = json as { data: Array<{ attributes?: { uploadedDate?: string } }> }
+        for (const b of doc.data ?? [])
+          if (b.attributes?.uploadedDate)
+            b.attributes.uploadedDate = noColon(Date.parse(b.attributes.uploadedDate))
+        return doc
+      }
+    })
+    const run = await expireBuilds(fake, { 'app-id': history.app.id, 'older-than': '30d' })
+    expect(run.errors).toEqual([])
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    expect(sorted(expiredNow(fake))).toEqual(
+      sorted([...history.builds.filter((b) => b.expired).map((b) => b.id), ...expected])
+    )
+    expect(fake.violations).toEqual([])
+  })
+
+  it('after a raced expiry (409 on PATCH) confirms all of them with one listing', async () => {
+    const { fake, history } = await seeded(60)
+    const expected = expectedExpiry(history.builds, { keepLatest: 2 })
+    const raced = expected.slice(0, 5)
+    // Another run expires five of them right after our listing.
+    fake.faults.add({
+      method: 'GET',
+      path: /^\/v1\/builds\?(?!.*filter%5Bid%5D)/,
+      kind: 'rewrite',
+      rewrite: (json) => {
+        for (const id of raced) fake.store.update('builds', id, { attributes: { expired: true } })
+        return json
+      }
+    })
+    const run = await expireBuilds(fake, { 'app-id': history.app.id, 'keep-latest': '2' })
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(sorted(JSON.parse(run.outputs['expired-build-ids']))).toEqual(expected)
+    const confirms = fake.requests.filter((r) => r.method === 'GET' && r.query['filter[id]'])
+    expect(confirms).toHaveLength(1)
+    expect(sorted(confirms[0].query['filter[id]'].split(','))).toEqual(sorted(raced))
+    expect(
+      fake.requests.filter((r) => r.method === 'GET' && /^\/v1\/builds\/[^/]+$/.test(r.path))
+    ).toEqual([])
+    expect(run.stdout.match(/Already expired: /g)).toHaveLength(raced.length)
+    expect(fake.violations).toEqual([])
+  })
+
+  it('writes the summary on failure: 401', async () => {
+    const { fake, history } = await seeded(10)
+    fake.faults.add({ kind: 'status', status: 401, times: Infinity })
+    const run = await expireBuilds(fake, { 'app-id': history.app.id, 'keep-latest': '1' })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    expect(run.summary).toMatch(/^## Expire builds\n\n❌ App Store Connect answered 401/)
+    expect(run.summary).toContain(run.errors[0].split('\n')[0].slice(0, 60))
+  })
+
+  it('writes the summary on failure: unknown app', async () => {
+    const { fake } = await seeded(10)
+    const run = await expireBuilds(fake, { 'bundle-id': 'com.example.nope', 'keep-latest': '1' })
+    expect(run.code).not.toBe(0)
+    expect(run.summary).toMatch(
+      /^## Expire builds\n\n❌ Input 'bundle-id': no app with bundle ID 'com\.example\.nope'/
+    )
+  })
+
+  it('writes the summary on partial success: what was expired before the failure', async () => {
+    const { fake, history } = await seeded(60)
+    const expected = expectedExpiry(history.builds, { keepLatest: 2 })
+    expect(expected.length).toBeGreaterThan(12)
+    fake.faults.add({
+      method: 'PATCH',
+      path: new RegExp(`/v1/builds/${expected[10]}$`),
+      kind: 'status',
+      status: 422,
+      code: 'ENTITY_ERROR'
+    })
+    const run = await expireBuilds(fake, { 'app-id': history.app.id, 'keep-latest': '2' })
+    expect(run.code).not.toBe(0)
+    expect(run.errors).toHaveLength(1)
+    const done = JSON.parse(run.outputs['expired-build-ids']) as string[]
+    expect(done.length).toBeGreaterThan(0)
+    expect(run.summary).toMatch(/^## Expire builds\n\n❌ App Store Connect answered 422/)
+    expect(run.summary).toContain(
+      `Expired ${done.length} of ${expected.length} build(s) before the failure`
+    )
+    expect(run.summary).toContain('### Not expired because of the failure')
+    expect(run.summary.match(/^## /gm)).toHaveLength(1)
   })
 })

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '#shared/errors.js'
+import { echo } from '#shared/inputs.js'
 import {
   matchOperation,
   parseOperationText,
@@ -32,7 +33,7 @@ export function resolveOperation(
   if (byId) {
     if (byId.p.includes('{'))
       throw new ConfigurationError(
-        `'${raw}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`,
+        `'${echo(raw)}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`,
         'operation'
       )
     return { method: byId.m, path: byId.p, op: byId, inlineQuery: {} }
@@ -40,7 +41,7 @@ export function resolveOperation(
   const { method, path: withQuery } = parseOperationText(raw)
   if (!method)
     throw new ConfigurationError(
-      `'${raw}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`,
+      `'${echo(raw)}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`,
       'operation'
     )
   const [pathPart, search = ''] = withQuery.split('?', 2)
@@ -48,14 +49,14 @@ export function resolveOperation(
   const placeholder = /\{[^}]*\}|<[^>]*>|:\w+/.exec(path)
   if (placeholder)
     throw new ConfigurationError(
-      `'${raw}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`,
+      `'${echo(raw)}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`,
       'operation'
     )
   const match = matchOperation(index, method, path)
   if (!match) {
     const near = suggestOperations(index, `${method} ${path}`, 5)
     throw new ConfigurationError(
-      `'${method} ${path}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`,
+      `'${echo(`${method} ${path}`)}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`,
       'operation'
     )
   }
@@ -87,7 +88,7 @@ export function parseQuery(text: string | undefined): Record<string, string> {
       if (Array.isArray(value)) out[name] = value.map(String).join(',')
       else if (typeof value === 'object')
         throw new ConfigurationError(
-          `'${name}' must be a string, number, boolean or list.`,
+          `'${echo(name)}' must be a string, number, boolean or list.`,
           'query'
         )
       else out[name] = String(value)
@@ -101,7 +102,7 @@ export function parseQuery(text: string | undefined): Record<string, string> {
     const at = l.indexOf('=')
     if (at <= 0)
       throw new ConfigurationError(
-        `line ${i + 1} ('${l}') is not name=value; give a JSON object or one name=value per line.`,
+        `line ${i + 1} ('${echo(l)}') is not name=value; give a JSON object or one name=value per line.`,
         'query'
       )
     out[l.slice(0, at).trim()] = l.slice(at + 1).trim()

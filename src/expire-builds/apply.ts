@@ -1,4 +1,5 @@
 import { mapLimit } from '#shared/concurrency.js'
+import { ApiError } from '#shared/asc/errors.js'
 import type { BuildsApi, ExpireOutcome } from './builds-api.js'
 import type { BuildInfo } from './plan.js'
 
@@ -15,25 +16,35 @@ export interface ExpireResult {
 /**
  * Expires `builds` with at most `concurrency` requests in flight. Expiring cannot be undone, so the
  * first failure (after the client's own retries of 429 and 5xx) stops new work from starting; what
- * was done before is still reported.
+ * was done before is still reported. Builds Apple refused with 409 (a raced expiry: another run, or
+ * a retry after a lost answer) are confirmed together with one listing at the end: those that read
+ * as expired are done, the first other one is the failure.
  */
 export async function expireAll(
   api: BuildsApi,
   builds: readonly BuildInfo[],
   options: {
+    appId: string
     concurrency?: number
     onDone?: (build: BuildInfo, outcome: ExpireOutcome) => void
-  } = {}
+  }
 ): Promise<ExpireResult> {
   const outcomes = new Map<string, ExpireOutcome>()
+  const conflicts: Array<{ build: BuildInfo; error: ApiError }> = []
   let failure: ExpireResult['failure']
+  const done = (build: BuildInfo, outcome: ExpireOutcome) => {
+    outcomes.set(build.id, outcome)
+    options.onDone?.(build, outcome)
+  }
   try {
     await mapLimit(builds, options.concurrency ?? CONCURRENCY, async (build) => {
       try {
-        const outcome = await api.expire(build.id)
-        outcomes.set(build.id, outcome)
-        options.onDone?.(build, outcome)
+        done(build, await api.expire(build.id))
       } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          conflicts.push({ build, error })
+          return
+        }
         failure ??= { build, error }
         throw error
       }
@@ -41,9 +52,24 @@ export async function expireAll(
   } catch {
     // recorded in `failure`
   }
-  const done = builds.flatMap((build) => {
+  if (conflicts.length) {
+    try {
+      const now = new Set(
+        await api.expiredAmong(
+          options.appId,
+          conflicts.map((c) => c.build.id)
+        )
+      )
+      for (const c of conflicts)
+        if (now.has(c.build.id)) done(c.build, 'already-expired')
+        else failure ??= c
+    } catch (error) {
+      failure ??= { build: conflicts[0].build, error }
+    }
+  }
+  const list = builds.flatMap((build) => {
     const outcome = outcomes.get(build.id)
     return outcome ? [{ build, outcome }] : []
   })
-  return { done, failure }
+  return { done: list, failure }
 }

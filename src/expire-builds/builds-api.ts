@@ -1,5 +1,4 @@
 import type { AscClient } from '#shared/asc/client.js'
-import { ApiError } from '#shared/asc/errors.js'
 import { indexIncluded, relatedId, type Document, type Resource } from '#shared/asc/types.js'
 import type { components } from '#shared/asc/generated/openapi-types.js'
 import type { BuildInfo } from './plan.js'
@@ -32,7 +31,9 @@ export interface BuildsApi {
   list(appId: string, filter: { platform?: string; version?: string }): Promise<BuildListing>
   /** Which of `ids` are builds of the app, expired or not. */
   existing(appId: string, ids: readonly string[]): Promise<string[]>
-  /** Expires one build; a build found already expired counts as done. */
+  /** Which of `ids` (builds of the app) read as expired now: one listing, whatever their number. */
+  expiredAmong(appId: string, ids: readonly string[]): Promise<string[]>
+  /** Expires one build; a 409 (not in a state that allows it) is thrown for the caller to confirm. */
   expire(id: string): Promise<ExpireOutcome>
 }
 
@@ -108,22 +109,26 @@ export class AscBuildsApi implements BuildsApi {
     return data.map((b) => b.id)
   }
 
+  async expiredAmong(appId: string, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return []
+    const { data } = await this.client.all<BuildResource>('/v1/builds', {
+      'filter[app]': [appId],
+      'filter[id]': ids,
+      'filter[expired]': ['true'],
+      'fields[builds]': ['expired']
+    })
+    return data.filter((b) => b.attributes?.expired === true).map((b) => b.id)
+  }
+
+  /**
+   * Expires one build. Apple refuses to change a build that is no longer in a state that allows
+   * it with 409: that ApiError is thrown as it is, for `expireAll` to confirm all such builds in one
+   * read (`expiredAmong`), as a race with another run (or a retry after a lost answer) leaves them.
+   */
   async expire(id: string): Promise<ExpireOutcome> {
-    const path = `/v1/builds/${encodeURIComponent(id)}`
-    try {
-      await this.client.patch<Document<BuildResource>>(path, {
-        data: { type: 'builds', id, attributes: { expired: true } }
-      })
-      return 'expired'
-    } catch (error) {
-      // Apple refuses to change a build that is no longer in a state that allows it (409). That is
-      // done if, and only if, the build now reads as expired (e.g. a retry after a lost answer).
-      if (!(error instanceof ApiError) || error.status !== 409) throw error
-      const now = await this.client.get<Document<BuildResource>>(path, {
-        'fields[builds]': ['expired']
-      })
-      if (now.data.attributes?.expired === true) return 'already-expired'
-      throw error
-    }
+    await this.client.patch<Document<BuildResource>>(`/v1/builds/${encodeURIComponent(id)}`, {
+      data: { type: 'builds', id, attributes: { expired: true } }
+    })
+    return 'expired'
   }
 }

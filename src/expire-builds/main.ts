@@ -8,7 +8,12 @@ import { readSettings } from './settings.js'
 import { AscBuildsApi, type BuildsApi } from './builds-api.js'
 import { decide, type BuildInfo } from './plan.js'
 import { expireAll } from './apply.js'
-import { buildLine, planJson, summarize } from './report.js'
+import { buildLine, outcomeLine, planJson, summarize } from './report.js'
+import { failureMessage } from '#shared/run.js'
+import { runReport } from '#shared/report.js'
+import { serverText } from '#shared/log.js'
+import { echo } from '#shared/inputs.js'
+import { redact } from '#shared/redact.js'
 
 export async function run(): Promise<void> {
   return runAction('expire-builds', async () => {
@@ -35,6 +40,7 @@ export async function run(): Promise<void> {
     if (!settings.dryRun && plan.expire.length) {
       const result = await group(`Expire ${plan.expire.length} build(s)`, () =>
         expireAll(api, plan.expire, {
+          appId: app.id,
           onDone: (b, outcome) =>
             core.info(`${outcome === 'expired' ? 'Expired' : 'Already expired'}: ${buildLine(b)}`)
         })
@@ -53,13 +59,25 @@ export async function run(): Promise<void> {
       'kept-count': String(plan.keep.length),
       plan: planJson(plan, expired, settings.dryRun)
     })
-    await summarize(settings, app, plan, expired, notDone).write()
+    if (expired.length)
+      runReport.step(
+        `${settings.dryRun ? 'would expire' : 'expired'} ${expired.length} of ${plan.expire.length} build(s)`
+      )
+    const message =
+      failure === undefined ? undefined : redact(failureMessage('expire-builds', failure))
+    await summarize(settings, app, plan, expired, notDone, {
+      failure: message,
+      requests: client.stats.requests
+    }).write()
     if (failure !== undefined) {
       core.info(
         `Expired ${expired.length} of ${plan.expire.length} build(s) before the failure; run the step again to carry on.`
       )
       throw failure
     }
+    core.notice(outcomeLine(settings.dryRun, app, expired.length, plan.keep.length), {
+      title: 'Expire builds'
+    })
   })
 }
 
@@ -86,13 +104,17 @@ async function findAppAndBuilds(
   const listing = want.appId ? api.list(want.appId, filter) : undefined
   listing?.catch(() => undefined) // a failed lookup wins; the listing's error is then moot
   const app = await findApp(client, { appId: want.appId, bundleId: want.bundleId })
-  core.info(`App: ${app.name} (${app.bundleId}, ${app.id})`)
+  core.info(`App: ${serverText(app.name)} (${serverText(app.bundleId)}, ${serverText(app.id)})`)
+  runReport.step(`found ${app.bundleId || app.id}`)
   const { builds, pages, complete } = await (listing ?? api.list(app.id, filter))
   core.info(`${builds.length} build(s) not expired yet, in ${pages} page(s).`)
-  if (!complete)
-    core.warning(
+  runReport.step(`listed ${builds.length} build(s) not expired yet`)
+  if (!complete) {
+    const text =
       'App Store Connect stopped listing builds early (an empty page that kept linking onwards); only the builds listed were considered. Run the step again later to reach the rest.'
-    )
+    core.warning(text, { title: 'Listing incomplete' })
+    runReport.warn(text)
+  }
   const listed = new Set(builds.map((b) => b.id))
   const unseen = want.keepBuildIds.filter((id) => !listed.has(id))
   if (unseen.length) {
@@ -100,7 +122,7 @@ async function findAppAndBuilds(
     const unknown = unseen.filter((id) => !found.has(id))
     if (unknown.length)
       throw new ConfigurationError(
-        `${unknown.map((id) => `'${id}'`).join(', ')} ${unknown.length === 1 ? 'is not a build' : 'are not builds'} of ${app.bundleId || app.id}; nothing was expired. Fix the IDs (a typo here could expire a build you meant to keep).`,
+        `${unknown.map((id) => `'${echo(id)}'`).join(', ')} ${unknown.length === 1 ? 'is not a build' : 'are not builds'} of ${app.bundleId || app.id}; nothing was expired. Fix the IDs (a typo here could expire a build you meant to keep).`,
         'keep-build-ids'
       )
   }

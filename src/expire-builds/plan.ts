@@ -1,3 +1,4 @@
+import { parseAppleDate } from '#shared/dates.js'
 /**
  * Which builds to expire: a pure decision over the builds listed once from App Store Connect.
  *
@@ -91,8 +92,7 @@ export function compareVersions(a = '', b = ''): number {
 }
 
 function uploadedAt(b: BuildInfo): number {
-  const t = b.uploadedDate ? Date.parse(b.uploadedDate) : NaN
-  return Number.isNaN(t) ? -Infinity : t
+  return parseAppleDate(b.uploadedDate) ?? -Infinity
 }
 
 /** Newest first. */

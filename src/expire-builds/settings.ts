@@ -48,6 +48,11 @@ export function readSettings(inputs = new Inputs()): ExpireBuildsSettings {
       'expire-builds refuses to run without a criterion: set older-than (e.g. 30d), keep-latest (e.g. 5), or both.',
       'older-than'
     )
+  if (olderThanMs === 0 && keepLatest === undefined)
+    throw new ConfigurationError(
+      "'0' selects every build, whatever its age, so alone it would expire them all: give a real age (e.g. 30d), or set keep-latest too to say how many of the newest builds stay.",
+      'older-than'
+    )
   return {
     connection,
     appId,

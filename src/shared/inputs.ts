@@ -1,6 +1,28 @@
 import * as core from '@actions/core'
 import { ConfigurationError } from './errors.js'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
+import { serverText } from './log.js'
+
+/** How much of an input's value an error message echoes back. */
+export const MAX_ECHOED_INPUT = 100
+
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+export function echo(value: string, max = MAX_ECHOED_INPUT): string {
+  return serverText(value, max)
+}
+
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+export const DURATION_MAX = {
+  /** `poll-interval` */
+  poll: 3_600_000,
+  /** `processing-timeout` and other waits */
+  timeout: 86_400_000,
+  /** `review-timeout`: Apple's review can take days */
+  review: 14 * 86_400_000
+} as const
 
 /** Reads one raw input by its action.yml name; undefined when it is not set. */
 export type InputReader = (name: string) => string | undefined
@@ -53,7 +75,7 @@ export class Inputs {
     if (value === undefined) return fallback
     if (TRUE.includes(value)) return true
     if (FALSE.includes(value)) return false
-    throw new ConfigurationError(`must be true or false, not '${value}'.`, name)
+    throw new ConfigurationError(`must be true or false, not '${echo(value)}'.`, name)
   }
 
   /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
@@ -68,7 +90,7 @@ export class Inputs {
     const value = this.optional(name)
     if (value === undefined) return options.fallback
     if (!/^[+-]?\d+$/.test(value))
-      throw new ConfigurationError(`must be a whole number, not '${value}'.`, name)
+      throw new ConfigurationError(`must be a whole number, not '${echo(value)}'.`, name)
     const n = Number(value)
     const { min, max } = options
     if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
@@ -89,7 +111,10 @@ export class Inputs {
     if (value === undefined) return fallback
     const found = values.find((v) => v.toLowerCase() === value.toLowerCase())
     if (!found)
-      throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name)
+      throw new ConfigurationError(
+        `must be one of ${values.join(', ')}; got '${echo(value)}'.`,
+        name
+      )
     return found
   }
 
@@ -107,14 +132,32 @@ export class Inputs {
     ]
   }
 
-  /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-  duration(name: string, fallback?: string): number | undefined {
+  /**
+   * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+   * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+   * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+   */
+  duration(
+    name: string,
+    fallback?: string,
+    options: { min?: number; max?: number } = {}
+  ): number | undefined {
     const value = this.optional(name) ?? fallback
     if (value === undefined) return undefined
     const ms = parseDuration(value)
     if (ms === undefined)
       throw new ConfigurationError(
-        `'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`,
+        `'${echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`,
+        name
+      )
+    if (options.max !== undefined && ms > options.max)
+      throw new ConfigurationError(
+        `'${echo(value)}' is too long: at most ${formatDuration(options.max)}.`,
+        name
+      )
+    if (options.min !== undefined && ms < options.min)
+      throw new ConfigurationError(
+        `'${echo(value)}' is too short: at least ${formatDuration(options.min)}.`,
         name
       )
     return ms

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, resolve, sep } from 'node:path'
 import { ConfigurationError, OperationFailedError } from './errors.js'
+import { echo } from './inputs.js'
 
 /**
  * Local outputs are checked before any request that changes something, so a bad path fails the
@@ -32,19 +33,25 @@ export function checkOutputFile(path: string, input: string): void {
   if (existsSync(full)) {
     const st = statSync(full)
     if (st.isDirectory())
-      throw new ConfigurationError(`'${path}' is a directory; name a file to write.`, input)
+      throw new ConfigurationError(`'${echo(path)}' is a directory; name a file to write.`, input)
     if (!writable(dirname(full)))
-      throw new ConfigurationError(`'${path}' cannot be written (no write permission).`, input)
+      throw new ConfigurationError(
+        `'${echo(path)}' cannot be written (no write permission).`,
+        input
+      )
     return
   }
   const base = nearestExisting(dirname(full))
   if (!statSync(base).isDirectory())
     throw new ConfigurationError(
-      `'${base}' is a file, so '${path}' cannot be created in it.`,
+      `'${echo(base)}' is a file, so '${echo(path)}' cannot be created in it.`,
       input
     )
   if (!writable(base))
-    throw new ConfigurationError(`'${path}' cannot be created: '${base}' is not writable.`, input)
+    throw new ConfigurationError(
+      `'${echo(path)}' cannot be created: '${echo(base)}' is not writable.`,
+      input
+    )
 }
 
 /** A folder we will write into: not a file; it exists or can be made, and is writable. */
@@ -54,12 +61,15 @@ export function checkOutputDir(path: string, input: string): void {
   if (!statSync(base).isDirectory())
     throw new ConfigurationError(
       base === full
-        ? `'${path}' is a file; name a folder (it is created when missing).`
-        : `'${base}' is a file, so the folder '${path}' cannot be created.`,
+        ? `'${echo(path)}' is a file; name a folder (it is created when missing).`
+        : `'${echo(base)}' is a file, so the folder '${echo(path)}' cannot be created.`,
       input
     )
   if (!writable(base))
-    throw new ConfigurationError(`'${path}' cannot be written: '${base}' is not writable.`, input)
+    throw new ConfigurationError(
+      `'${echo(path)}' cannot be written: '${echo(base)}' is not writable.`,
+      input
+    )
 }
 
 /**

@@ -4,14 +4,15 @@ import * as core from '@actions/core'
 export interface Logger {
   debug(message: string): void
   info(message: string): void
-  warning(message: string): void
+  /** An annotation; `title` heads it (default `App Store Connect`). Matches `core.warning`. */
+  warning(message: string, properties?: { title?: string }): void
 }
 
 /** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
 export const actionsLogger: Logger = {
   debug: (m) => core.debug(m),
   info: (m) => core.info(m),
-  warning: (m) => core.warning(m)
+  warning: (m, properties) => core.warning(m, { title: 'App Store Connect', ...properties })
 }
 
 const MAX_ECHO = 300

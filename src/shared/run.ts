@@ -9,18 +9,53 @@ import {
 } from './errors.js'
 import { ApiError } from './asc/errors.js'
 import { redact } from './redact.js'
+import { runReport } from './report.js'
+import { Summary } from './summary.js'
 
 /**
  * The one outer wrapper every entry point runs in. Whatever is thrown (an Error, a string, anything),
  * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
  * nothing secret is printed.
  */
-export async function runAction(action: string, main: () => Promise<void>): Promise<void> {
+export async function runAction(
+  action: string,
+  main: () => Promise<void>,
+  title = titleOf(action)
+): Promise<void> {
   try {
     await main()
   } catch (error) {
-    core.setFailed(redact(failureMessage(action, error)))
+    const message = redact(failureMessage(action, error))
+    core.setFailed(message)
     if (error instanceof Error && error.stack) core.debug(redact(error.stack))
+    if (!runReport.summaryWritten) await writeFailureSummary(title, message)
+  }
+}
+
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+export function titleOf(action: string): string {
+  const words = action.replace(/-/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+export function failureSummary(title: string, message: string, report = runReport): Summary {
+  const s = new Summary().heading(title).status('fail', message)
+  if (report.done.length) s.heading('Already done', 3).list(report.done)
+  if (report.skipped.length) s.heading('Not done', 3).list(report.skipped)
+  if (report.warnings.length) s.heading('Warnings', 3).list(report.warnings)
+  return s
+}
+
+async function writeFailureSummary(title: string, message: string): Promise<void> {
+  try {
+    await failureSummary(title, message).write()
+  } catch (error) {
+    // The ::error:: is out already; a summary that cannot be written must not hide it.
+    core.debug(`The job summary could not be written: ${errorMessage(error)}`)
   }
 }
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { STATUS_ICON, type Outcome } from './report.js'
+import { STATUS_ICON, runReport, type Outcome } from './report.js'
 
 /** Escapes a value for a Markdown table cell. */
 function cell(value: unknown): string {
@@ -63,8 +63,12 @@ export class Summary {
     return this.parts.join('\n\n') + '\n'
   }
 
-  /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
+  /**
+   * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+   * as written, so the run wrapper does not write a second one on failure.
+   */
   async write(): Promise<void> {
+    runReport.summaryWritten = true
     if (!process.env.GITHUB_STEP_SUMMARY) return
     await core.summary.addRaw(this.toString(), true).write()
   }

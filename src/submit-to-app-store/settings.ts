@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigurationError } from '#shared/errors.js'
-import { Inputs, mask } from '#shared/inputs.js'
+import { DURATION_MAX, Inputs, mask } from '#shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 import { PLATFORMS, readPlatform, type ApplePlatform } from '#shared/platforms.js'
 import { nearest, supportedLocale } from '#shared/locales.js'
@@ -239,8 +239,8 @@ export function readSettings(inputs = new Inputs(), now = Date.now()): SubmitSet
   const submit = inputs.boolean('submit', true)
   const replaceInReview = inputs.boolean('replace-in-review', false)
   const waitFor = inputs.enumeration('wait-for', ['none', 'review'] as const, 'none')!
-  const reviewTimeoutMs = inputs.duration('review-timeout', '24h')!
-  const pollIntervalMs = inputs.duration('poll-interval', '1m')!
+  const reviewTimeoutMs = inputs.duration('review-timeout', '24h', { max: DURATION_MAX.review })!
+  const pollIntervalMs = inputs.duration('poll-interval', '1m', { max: DURATION_MAX.poll })!
   const dryRun = inputs.boolean('dry-run', false)
 
   if (!appId && !bundleId)

@@ -1,7 +1,10 @@
 // Faults the fake injects: statuses, latency, lost answers, resets, endless empty pages,
-// token revocation. Consumed in order: a request takes the first fault that matches it.
+// token revocation, and hostile answers (a reply of the test's making, or the real reply
+// rewritten). Consumed in order: a request takes the first fault that matches it.
+import type { Reply } from './types.js'
 
-export type FaultKind = 'status' | 'latency' | 'drop' | 'reset' | 'emptyPageWithNext' | 'revoke'
+export type FaultKind =
+  'status' | 'latency' | 'drop' | 'reset' | 'emptyPageWithNext' | 'revoke' | 'answer' | 'rewrite'
 
 export interface FaultSpec {
   /** only requests with this method */
@@ -22,6 +25,16 @@ export interface FaultSpec {
   code?: string
   /** kind 'latency': added delay */
   ms?: number
+  /**
+   * kind 'answer': the reply sent instead of the real one (nothing in the store changes), e.g. a
+   * 200 of HTML, an empty body, `{}` to a list, or a gzip bomb with `content-encoding: gzip`
+   */
+  answer?: Reply
+  /**
+   * kind 'rewrite': the real reply (the change is made) with its JSON replaced by what this returns,
+   * e.g. `links.next` pointed at another host, or server text carrying workflow commands
+   */
+  rewrite?: (json: unknown) => unknown
 }
 
 export interface Fault extends FaultSpec {

@@ -351,7 +351,10 @@ export class FakeAsc implements FakeAscHandle {
     let reply: Reply
     try {
       if (fault?.kind === 'status') reply = faultReply(fault)
+      else if (fault?.kind === 'answer') reply = { status: 200, ...fault.answer }
       else reply = await this.dispatch(ctx, record, routes, api, bodyError)
+      if (fault?.kind === 'rewrite' && fault.rewrite && reply.json !== undefined)
+        reply = { ...reply, json: fault.rewrite(structuredClone(reply.json)) }
     } catch (e) {
       reply = this.errorReply(e, record)
     }

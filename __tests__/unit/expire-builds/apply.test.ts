@@ -29,6 +29,12 @@ class CountingPort implements BuildsApi {
   existing(): Promise<string[]> {
     throw new Error('not used')
   }
+  reads: string[][] = []
+  expiredNow = new Set<string>()
+  async expiredAmong(_appId: string, ids: readonly string[]): Promise<string[]> {
+    this.reads.push([...ids])
+    return ids.filter((id) => this.expiredNow.has(id))
+  }
   async expire(id: string): Promise<ExpireOutcome> {
     this.calls.push(id)
     this.inFlight++
@@ -44,7 +50,7 @@ class CountingPort implements BuildsApi {
 describe('expireAll', () => {
   it('expires every build with at most 8 in flight, keeping plan order', async () => {
     const port = new CountingPort((id) => (id === 'b3' ? 'already-expired' : 'expired'))
-    const result = await expireAll(port, builds)
+    const result = await expireAll(port, builds, { appId: 'app' })
     expect(port.peak).toBe(8)
     expect(result.failure).toBeUndefined()
     expect(result.done.map((d) => d.build.id)).toEqual(builds.map((b) => b.id))
@@ -54,11 +60,42 @@ describe('expireAll', () => {
   it('stops starting new work at the first failure and reports what was done', async () => {
     const boom = new Error('refused')
     const port = new CountingPort((id) => (id === 'b10' ? boom : 'expired'))
-    const result = await expireAll(port, builds)
+    const result = await expireAll(port, builds, { appId: 'app' })
     expect(result.failure).toEqual({ build: builds[10], error: boom })
     expect(port.calls.length).toBeLessThan(builds.length)
     expect(result.done.map((d) => d.build.id)).not.toContain('b10')
     expect(result.done.length).toBe(port.calls.length - 1)
+  })
+})
+
+const conflict = () =>
+  new ApiError(409, 'PATCH', '/v1/builds/x', [
+    { status: '409', code: 'STATE_ERROR', title: 'Invalid state', detail: 'cannot' }
+  ])
+
+describe('expireAll after a raced expiry (409 STATE_ERROR)', () => {
+  it('confirms every refused build with one listing, counting the expired ones as done', async () => {
+    const raced = new Set(['b2', 'b5', 'b7', 'b11'])
+    const port = new CountingPort((id) => (raced.has(id) ? conflict() : 'expired'))
+    port.expiredNow = raced
+    const result = await expireAll(port, builds, { appId: 'app' })
+    expect(result.failure).toBeUndefined()
+    expect(port.reads).toHaveLength(1)
+    expect(new Set(port.reads[0])).toEqual(raced)
+    expect(result.done.map((d) => d.build.id)).toEqual(builds.map((b) => b.id))
+    expect(
+      result.done.filter((d) => d.outcome === 'already-expired').map((d) => d.build.id)
+    ).toEqual(['b2', 'b5', 'b7', 'b11'])
+  })
+
+  it('fails with the 409 of a build that still reads as not expired', async () => {
+    const port = new CountingPort((id) => (id === 'b4' || id === 'b6' ? conflict() : 'expired'))
+    port.expiredNow = new Set(['b4'])
+    const result = await expireAll(port, builds, { appId: 'app' })
+    expect(port.reads).toHaveLength(1)
+    expect(result.failure?.build.id).toBe('b6')
+    expect(result.failure?.error).toBeInstanceOf(ApiError)
+    expect(result.done.map((d) => d.build.id)).toContain('b4')
   })
 })
 
@@ -105,23 +142,24 @@ describe('AscBuildsApi.expire', () => {
     })
   })
 
-  it('counts a 409 on a build that reads as expired as done', async () => {
-    const { port, seen } = scripted((method) =>
-      method === 'PATCH'
-        ? [409, stateError]
-        : [200, { data: { type: 'builds', id: 'b1', attributes: { expired: true } } }]
-    )
-    await expect(port.expire('b1')).resolves.toBe('already-expired')
-    expect(seen.map((s) => s.method)).toEqual(['PATCH', 'GET'])
+  it('throws the 409 for the caller to confirm, reading nothing per build', async () => {
+    const { port, seen } = scripted(() => [409, stateError])
+    await expect(port.expire('b1')).rejects.toBeInstanceOf(ApiError)
+    expect(seen.map((s) => s.method)).toEqual(['PATCH'])
   })
 
-  it('fails on a 409 when the build is not expired', async () => {
-    const { port } = scripted((method) =>
-      method === 'PATCH'
-        ? [409, stateError]
-        : [200, { data: { type: 'builds', id: 'b1', attributes: { expired: false } } }]
-    )
-    await expect(port.expire('b1')).rejects.toBeInstanceOf(ApiError)
+  it('reads which builds are expired with one listing', async () => {
+    const { port, seen } = scripted(() => [
+      200,
+      {
+        data: [{ type: 'builds', id: 'b1', attributes: { expired: true } }],
+        links: { self: 'x' }
+      }
+    ])
+    await expect(port.expiredAmong('app', ['b1', 'b2'])).resolves.toEqual(['b1'])
+    expect(seen).toHaveLength(1)
+    expect(seen[0].url.searchParams.get('filter[id]')).toBe('b1,b2')
+    expect(seen[0].url.searchParams.get('filter[expired]')).toBe('true')
   })
 
   it('retries a 503 and then succeeds', async () => {

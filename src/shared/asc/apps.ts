@@ -3,6 +3,8 @@ import type { AscClient } from './client.js'
 import { ApiError } from './errors.js'
 import type { Document, Resource } from './types.js'
 import { nearest } from '../text.js'
+import { echo } from '../inputs.js'
+import { serverText } from '../log.js'
 
 export interface App {
   id: string
@@ -39,12 +41,15 @@ export async function findApp(client: AscClient, by: AppQuery): Promise<App> {
     if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
       const [given, fix] = by.bundleIdSource
         ? [
-            `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
+            `${by.bundleIdSource} has bundle ID '${echo(by.bundleId)}'`,
             'fix app-id, or give the archive of that app'
           ]
-        : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree']
+        : [
+            `bundle-id is '${echo(by.bundleId)}'`,
+            'give one of app-id and bundle-id, or make them agree'
+          ]
       throw new ConfigurationError(
-        `app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`,
+        `app-id '${echo(by.appId)}' is the app with bundle ID '${serverText(app.bundleId)}', but ${given}: ${fix}.`,
         by.bundleIdSource ? 'app-id' : 'bundle-id'
       )
     }
@@ -62,7 +67,7 @@ async function appById(client: AscClient, appId: string): Promise<App> {
   } catch (e) {
     if (e instanceof ApiError && e.status === 404)
       throw new ConfigurationError(
-        `no app with ID '${appId}' is visible to this API key.`,
+        `no app with ID '${echo(appId)}' is visible to this API key.`,
         'app-id'
       )
     throw e
@@ -87,7 +92,13 @@ async function appByBundleId(client: AscClient, bundleId: string): Promise<App> 
       ).data
   const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean)
   throw new ConfigurationError(
-    `no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`,
+    `no app with bundle ID '${echo(bundleId)}' is visible to this API key${
+      others.length
+        ? `; nearest: ${nearest(bundleId, others)
+            .map((b) => serverText(b, 100))
+            .join(', ')}`
+        : ''
+    }. Check the bundle ID (it is compared exactly) or use app-id.`,
     'bundle-id'
   )
 }

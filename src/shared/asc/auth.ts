@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { SignJWT } from 'jose'
 import { ConfigurationError } from '../errors.js'
-import { mask } from '../inputs.js'
+import { echo, mask } from '../inputs.js'
 
 export const AUDIENCE = 'appstoreconnect-v1'
 
@@ -47,16 +47,31 @@ export function parsePrivateKey(text: string, input = 'private-key'): KeyObject 
 
 /** Reads the key from a file path (`private-key-path`). */
 export function readPrivateKeyFile(path: string, input = 'private-key-path'): KeyObject {
+  if (looksLikeKey(path)) {
+    // The key itself given as a path: mask it and never echo it.
+    mask(path.trim())
+    throw new ConfigurationError(
+      'looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.',
+      input
+    )
+  }
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
     throw new ConfigurationError(
-      `cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+      `cannot read '${echo(path)}' (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
       input
     )
   }
   return parsePrivateKey(text, input)
+}
+
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value: string): boolean {
+  const v = value.trim()
+  if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v)) return true
+  return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v)
 }
 
 export interface Credentials {
@@ -122,6 +137,8 @@ export class JwtTokens implements TokenSource {
     if (issuerId) jwt.setIssuer(issuerId)
     const token = await jwt.sign(privateKey)
     mask(token)
+    // A server that echoes only part of the token (its signature) must not print it either.
+    mask(token.slice(token.lastIndexOf('.') + 1))
     this.signed++
     this.cached = { token, expiresAt: exp * 1000 }
     return token

@@ -1,10 +1,11 @@
 import { EnvironmentError } from '../errors.js'
 import { actionsLogger, type Logger } from '../log.js'
 import { retry, type RetryPolicy } from '../retry.js'
-import { sleep as realSleep, type Sleep } from '../sleep.js'
+import { sleep as realSleep } from '../sleep.js'
 import { PROJECT, VERSION } from '../version.js'
 import { ApiError, parseAppleErrors } from './errors.js'
-import { exchange } from './transport.js'
+import { BodyTooLarge, checkJsonAnswer, exchange } from './transport.js'
+import { describeUrl, resolveApiUrl } from './urls.js'
 import { mergePages, pages, type PageOptions, type PageStats } from './pagination.js'
 import { RateLimiter } from './rate-limit.js'
 import type { TokenSource } from './auth.js'
@@ -19,67 +20,13 @@ import {
   retryAfterMs
 } from './retry-policy.js'
 
+import type { AscResponse, ClientOptions, RequestOptions, RequestStats } from './client-types.js'
+
+export type { AscResponse, ClientOptions, RequestOptions, RequestStats } from './client-types.js'
+
+const MiB = 1024 * 1024
+
 export { actionsLogger, retryAfterMs, type Logger, type PageOptions, type PageStats }
-
-export interface ClientOptions {
-  baseUrl: string | URL
-  tokens: TokenSource
-  /** Per attempt, covering the answer's body too. Default 60 s. */
-  timeoutMs?: number
-  /** Attempts per request, the first included. Default 6. */
-  maxAttempts?: number
-  /** No retry starts after this much time spent on one request. Default 5 minutes. */
-  maxRetryTimeMs?: number
-  /** First backoff step; doubles each retry; each wait is between half the step and the step. Default 1 s. */
-  baseDelayMs?: number
-  /** Largest single wait, Retry-After included. Default 60 s. */
-  maxDelayMs?: number
-  /** A safety cap on pages followed by `pages()`. Default 1,000. */
-  maxPages?: number
-  /** Names the entry point in the User-Agent. */
-  agent?: string
-  logger?: Logger
-  fetch?: typeof fetch
-  sleep?: Sleep
-  random?: () => number
-  rateLimiter?: RateLimiter
-}
-
-export interface RequestOptions<T> {
-  query?: Query
-  /** A JSON body. */
-  body?: unknown
-  /**
-   * Whether sending the request twice is harmless. Defaults to true for GET, PATCH, PUT and DELETE
-   * and false for POST. A request that is not idempotent is never resent after an answer was lost
-   * (network error, timeout, 5xx) unless `recover` first finds that it did not take effect.
-   */
-  idempotent?: boolean
-  /** For creates: looks for what the request would have made; returns it, or undefined if absent. */
-  recover?: () => Promise<T | undefined>
-  /** `Accept` header; default `application/json`. */
-  accept?: string
-}
-
-export interface AscResponse<T> {
-  status: number
-  headers: Headers
-  url: string
-  /** Parsed JSON, or undefined for 204 and non-JSON answers. */
-  data: T
-  /** The raw body of a non-JSON answer (gzip reports). */
-  bytes?: Buffer
-  contentType?: string
-  /** True when a lost answer was recovered by reading the state. */
-  recovered?: boolean
-}
-
-export interface RequestStats {
-  requests: number
-  retries: number
-  byMethod: Record<string, number>
-  recovered: number
-}
 
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
@@ -97,6 +44,8 @@ export class AscClient {
   private readonly tokens: TokenSource
   private readonly userAgent: string
   readonly rateLimiter: RateLimiter
+  /** Whether the slow-down for a low quota has been said (it is said once). */
+  private toldSlow = false
 
   constructor(options: ClientOptions) {
     this.baseUrl = new URL(options.baseUrl)
@@ -109,6 +58,8 @@ export class AscClient {
       maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 60_000,
+      maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+      maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
       maxPages: options.maxPages ?? 1000,
       logger: options.logger ?? actionsLogger,
       fetch: options.fetch ?? ((...args) => fetch(...args)),
@@ -117,31 +68,14 @@ export class AscClient {
     }
   }
 
-  /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+  /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
   url(target: string, query?: Query): URL {
-    let url: URL
-    if (/^https?:\/\//i.test(target)) {
-      url = new URL(target)
-      if (url.origin !== this.baseUrl.origin)
-        throw new EnvironmentError(
-          'redirect',
-          `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`,
-          { advice: 'Check api-base-url and the URL asked for' }
-        )
-    } else {
-      const prefix = this.baseUrl.pathname.replace(/\/+$/, '')
-      url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl)
-    }
-    for (const [name, value] of Object.entries(query ?? {})) {
-      if (value === undefined) continue
-      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value))
-    }
-    return url
+    return resolveApiUrl(this.baseUrl, target, query)
   }
 
   /** The path and query of a URL, for messages (never carries credentials). */
   private describe(url: URL): string {
-    return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`
+    return describeUrl(url)
   }
 
   async request<T = unknown>(
@@ -169,7 +103,7 @@ export class AscClient {
         onRetry: ({ attempt, of, delayMs, why }) => {
           this.stats.retries++
           this.opts.logger.info(
-            `${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
+            `${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`
           )
         },
         giveUp: (error, attempts) => {
@@ -209,7 +143,7 @@ export class AscClient {
         signing.resigned = true
         this.tokens.invalidate()
         this.opts.logger.info(
-          `App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`
+          `App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`
         )
         response = await this.send(method, url, options)
       }
@@ -226,7 +160,7 @@ export class AscClient {
       throw error
     }
     const { status } = response
-    if (status < 300) return response
+    if (status < 300) return checkJsonAnswer(response, method, this.describe(url), options.accept)
     if (status < 400)
       throw new EnvironmentError(
         'redirect',
@@ -253,7 +187,7 @@ export class AscClient {
     if (found === undefined) return undefined
     this.stats.recovered++
     this.opts.logger.info(
-      `${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`
+      `${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`
     )
     return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true }
   }
@@ -280,6 +214,13 @@ export class AscClient {
     options: RequestOptions<T>
   ): Promise<AscResponse<T>> {
     const pause = this.rateLimiter.delay()
+    if (pause > 0 && !this.toldSlow) {
+      this.toldSlow = true
+      const low = this.rateLimiter.lowest
+      this.opts.logger.info(
+        `App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`
+      )
+    }
     if (pause > 0) {
       this.opts.logger.debug(
         `Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`
@@ -299,11 +240,33 @@ export class AscClient {
     }
     this.stats.requests++
     this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1
-    const response = await exchange<T>(
-      this.opts.fetch,
-      { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs },
-      this.opts.logger
-    )
+    const wantsJson = (options.accept ?? 'application/json').includes('json')
+    const maxBytes =
+      options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes)
+    let response: AscResponse<T>
+    try {
+      response = await exchange<T>(
+        this.opts.fetch,
+        {
+          method,
+          url,
+          label: this.describe(url),
+          headers,
+          body,
+          timeoutMs: this.opts.timeoutMs,
+          maxBytes
+        },
+        this.opts.logger
+      )
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error
+      throw ApiError.unusable(
+        error.status,
+        method,
+        this.describe(url),
+        `${error.message}, over the limit that keeps the runner's memory safe; it was refused`
+      )
+    }
     this.rateLimiter.observe(response.headers.get('x-rate-limit'))
     return response
   }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js'
-import type { Inputs } from '../inputs.js'
+import { echo, type Inputs } from '../inputs.js'
 import { parsePrivateKey, readPrivateKeyFile, JwtTokens, type Credentials } from './auth.js'
 import { AscClient, type ClientOptions } from './client.js'
 
@@ -20,7 +20,7 @@ export function parseBaseUrl(text: string, input = 'api-base-url'): URL {
     url = new URL(text)
   } catch {
     throw new ConfigurationError(
-      `'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`,
+      `'${echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`,
       input
     )
   }
@@ -29,7 +29,7 @@ export function parseBaseUrl(text: string, input = 'api-base-url'): URL {
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url
   throw new ConfigurationError(
-    `'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`,
+    `'${echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`,
     input
   )
 }
@@ -47,12 +47,12 @@ export function readConnectionSettings(inputs: Inputs): ConnectionSettings {
     )
   if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
     throw new ConfigurationError(
-      `'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`,
+      `'${echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`,
       'key-id'
     )
   if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
     throw new ConfigurationError(
-      `'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`,
+      `'${echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`,
       'issuer-id'
     )
   if (keyText && keyPath)

@@ -1,3 +1,5 @@
+import { serverText } from '../log.js'
+
 /** One entry of Apple's error document (`ErrorResponse.errors[]`). */
 export interface AppleError {
   id?: string
@@ -26,13 +28,35 @@ export class ApiError extends Error {
   readonly method: string
   readonly path: string
 
-  constructor(status: number, method: string, path: string, errors: AppleError[], note?: string) {
-    super(describe(status, method, path, errors, note))
+  constructor(
+    status: number,
+    method: string,
+    path: string,
+    errors: AppleError[],
+    note?: string,
+    message?: string
+  ) {
+    super(message ?? describe(status, method, path, errors, note))
     this.name = 'ApiError'
     this.status = status
     this.errors = errors
     this.method = method
     this.path = path
+  }
+
+  /**
+   * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+   * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+   */
+  static unusable(status: number, method: string, path: string, problem: string): ApiError {
+    return new ApiError(
+      status,
+      method,
+      path,
+      [],
+      undefined,
+      `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`
+    )
   }
 
   /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
@@ -54,10 +78,24 @@ function flatten(errors: AppleError[]): AppleError[] {
   return out
 }
 
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e: AppleError): string {
-  const where = e.source?.pointer ?? e.source?.parameter
-  const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ')
-  return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`
+  const clean = (t: unknown) =>
+    typeof t === 'string'
+      ? serverText(t)
+          .trim()
+          .replace(/[.\s]+$/, '')
+      : ''
+  const where = clean(e.source?.pointer ?? e.source?.parameter)
+  const text = [clean(e.title), clean(e.detail)]
+    .filter((t, i, a) => t && a.indexOf(t) === i)
+    .join(': ')
+  const previous = e.meta?.previousBundleVersion
+  const extra =
+    typeof previous === 'string' || typeof previous === 'number'
+      ? ` (previous build number: ${serverText(previous, 40)})`
+      : ''
+  return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`
 }
 
 /** What to do, keyed by status and code. */

@@ -1,4 +1,5 @@
-import type { Logger } from '../log.js'
+import { serverText, type Logger } from '../log.js'
+import { ApiError } from './errors.js'
 import type { Document, Query, Resource } from './types.js'
 
 export interface PageOptions {
@@ -44,12 +45,23 @@ export async function* pages<R extends Resource = Resource>(
   let rereads = 0
   const stop = (why: string) => {
     stats.complete = false
-    logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`)
+    logger.warning(
+      `Pagination of ${serverText(target)} ${why}; stopping there, the list may be incomplete.`
+    )
   }
   while (next) {
     if (seen.has(next)) return stop('returned a page it had already returned')
     const doc: Document<R[]> = await source.get<Document<R[]>>(next)
     stats.pages++
+    if (!Array.isArray(doc?.data)) {
+      const url = new URL(next)
+      throw ApiError.unusable(
+        200,
+        'GET',
+        `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`,
+        'the page has no `data` list, which every page of a listing carries'
+      )
+    }
     const link = doc.links?.next
     if (link && !(doc.data?.length > 0)) {
       if (rereads++ < 2) continue

@@ -1,4 +1,5 @@
-import type { Logger } from '../log.js'
+import { serverText, type Logger } from '../log.js'
+import { ApiError } from './errors.js'
 import type { AscResponse } from './client.js'
 import { LostAnswer } from './retry-policy.js'
 
@@ -10,6 +11,38 @@ export interface Exchange {
   headers: Record<string, string>
   body?: string
   timeoutMs: number
+  /** The largest decoded body read (after Content-Encoding); beyond it the answer is refused. */
+  maxBytes: number
+}
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+export class BodyTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly status: number
+  ) {
+    super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`)
+    this.name = 'BodyTooLarge'
+  }
+}
+
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res: Response, limit: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0)
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLarge(limit, res.status)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, total)
 }
 
 /**
@@ -33,8 +66,9 @@ export async function exchange<T>(
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs)
     })
-    bytes = Buffer.from(await res.arrayBuffer())
+    bytes = await readCapped(res, request.maxBytes)
   } catch (error) {
+    if (error instanceof BodyTooLarge) throw error
     const e = error as Error & { cause?: { code?: string; message?: string } }
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError'
     const reason = timedOut
@@ -62,4 +96,21 @@ export async function exchange<T>(
     bytes: isJson ? undefined : bytes,
     contentType
   }
+}
+
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+export function checkJsonAnswer<T>(
+  response: AscResponse<T>,
+  method: string,
+  label: string,
+  accept = 'application/json'
+): AscResponse<T> {
+  if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+    return response
+  if (response.data !== undefined && response.data !== null) return response
+  const size = response.bytes?.length ?? 0
+  const what = !response.contentType?.includes('json')
+    ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+    : 'the answer is not valid JSON'
+  throw ApiError.unusable(response.status, method, label, what)
 }
