@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { ConfigurationError } from '#shared/errors.js'
 import { nearest, supportedLocale } from '#shared/locales.js'
-import { Inputs } from '#shared/inputs.js'
+import { Inputs, DURATION_MAX } from '#shared/inputs.js'
 import { readConnectionSettings, type ConnectionSettings } from '#shared/asc/connection.js'
 import { readPlatform, type ApplePlatform } from '#shared/platforms.js'
 import { notesFromEvent, workflowEvent, type EventContext } from './commit-notes.js'
@@ -141,8 +141,10 @@ export function readSettings(
   const version = inputs.optional('version')
   const buildNumber = inputs.optional('build-number')
   const waitForProcessing = inputs.boolean('wait-for-processing', true)
-  const processingTimeoutMs = inputs.duration('processing-timeout', '30m')!
-  const pollIntervalMs = inputs.duration('poll-interval', '30s')!
+  const processingTimeoutMs = inputs.duration('processing-timeout', '30m', {
+    max: DURATION_MAX.timeout
+  })!
+  const pollIntervalMs = inputs.duration('poll-interval', '30s', { max: DURATION_MAX.poll })!
   const usesNonExemptEncryption = inputs.tristate('uses-non-exempt-encryption')
   const whatToTestText = inputs.optional('what-to-test')
   const localeInput = inputs.optional('what-to-test-locale') ?? 'en-US'

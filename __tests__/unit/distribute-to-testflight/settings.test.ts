@@ -117,6 +117,16 @@ describe('readSettings', () => {
       /Input 'poll-interval': must be at least 100ms/
     ],
     [
+      'poll-interval',
+      { 'app-id': '1', 'build-number': '1', 'poll-interval': '30d' },
+      /Input 'poll-interval': .*(at most|longer than)/
+    ],
+    [
+      'processing-timeout',
+      { 'app-id': '1', 'build-number': '1', 'processing-timeout': '25d' },
+      /Input 'processing-timeout': .*(at most|longer than)/
+    ],
+    [
       'platform',
       { 'app-id': '1', 'build-number': '1', platform: 'android' },
       /Input 'platform': must be one of ios, macos, tvos, visionos; got 'android'/
