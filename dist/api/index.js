@@ -31567,7 +31567,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  *   redirect, Apple's upload host, the file system); not a bug, and the advice says what to check.
  * - anything else: an internal error (a bug in this project); reported with a stack in debug logs.
  */
-class ConfigurationError extends Error {
+class errors_ConfigurationError extends Error {
     /** The input at fault (e.g. `private-key`), when there is one. */
     input;
     constructor(message, input) {
@@ -31580,7 +31580,7 @@ class ConfigurationError extends Error {
  * App Store Connect finished something in a failed state that no input can fix by itself (a build
  * that processed as FAILED or INVALID): the message carries Apple's reasons and the next step.
  */
-class OperationFailedError extends Error {
+class errors_OperationFailedError extends Error {
     constructor(message) {
         super(message);
         this.name = 'OperationFailedError';
@@ -31635,6 +31635,226 @@ function errorMessage(error) {
     }
     catch {
         return String(error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/duration.ts
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
+ * milliseconds. Returns undefined for anything else (the caller names the input in its error).
+ */
+function parseDuration(text) {
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
+    return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const parts = [];
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (d)
+        parts.push(`${d}d`);
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (rest && !d)
+        parts.push(`${rest}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core_debug(m),
+    info: (m) => info(m),
+    warning: (m, properties) => warning(m, { title: 'App Store Connect', ...properties })
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
+;// CONCATENATED MODULE: ./src/shared/inputs.ts
+
+
+
+
+/** How much of an input's value an error message echoes back. */
+const MAX_ECHOED_INPUT = 100;
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+function inputs_echo(value, max = MAX_ECHOED_INPUT) {
+    return serverText(value, max);
+}
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+const DURATION_MAX = {
+    /** `poll-interval` */
+    poll: 3_600_000,
+    /** `processing-timeout` and other waits */
+    timeout: 86_400_000,
+    /** `review-timeout`: Apple's review can take days */
+    review: 14 * 86_400_000
+};
+/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
+const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+/**
+ * The one set of input primitives every entry point builds its settings from. Each rejects a bad
+ * value with a ConfigurationError that names the input and says what it accepts. Every name read is
+ * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
+ */
+class Inputs {
+    reader;
+    env;
+    names = new Set();
+    constructor(reader = runnerInputs, env = process.env) {
+        this.reader = reader;
+        this.env = env;
+    }
+    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
+    optional(name, envName) {
+        this.names.add(name);
+        const value = this.reader(name)?.trim();
+        if (value)
+            return value;
+        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
+        return fromEnv || undefined;
+    }
+    required(name, hint = '') {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors_ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
+        return value;
+    }
+    /** A secret: masked as soon as it is read, and each of its lines too. */
+    secret(name, envName) {
+        const value = this.optional(name, envName);
+        if (value)
+            mask(value);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name)?.toLowerCase();
+        if (value === undefined)
+            return fallback;
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        throw new errors_ConfigurationError(`must be true or false, not '${inputs_echo(value)}'.`, name);
+    }
+    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
+    tristate(name) {
+        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
+    }
+    integer(name, options = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return options.fallback;
+        if (!/^[+-]?\d+$/.test(value))
+            throw new errors_ConfigurationError(`must be a whole number, not '${inputs_echo(value)}'.`, name);
+        const n = Number(value);
+        const { min, max } = options;
+        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+            const range = min !== undefined && max !== undefined
+                ? `from ${min} to ${max}`
+                : min !== undefined
+                    ? `${min} or more`
+                    : `${max} or less`;
+            throw new errors_ConfigurationError(`must be ${range}, not ${n}.`, name);
+        }
+        return n;
+    }
+    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
+    enumeration(name, values, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (!found)
+            throw new errors_ConfigurationError(`must be one of ${values.join(', ')}; got '${inputs_echo(value)}'.`, name);
+        return found;
+    }
+    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
+    list(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return [];
+        return [
+            ...new Set(value
+                .split(/[,\n]/)
+                .map((s) => s.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
+     * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+     * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+     * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+     */
+    duration(name, fallback, options = {}) {
+        const value = this.optional(name) ?? fallback;
+        if (value === undefined)
+            return undefined;
+        const ms = parseDuration(value);
+        if (ms === undefined)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
+        if (options.max !== undefined && ms > options.max)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too long: at most ${formatDuration(options.max)}.`, name);
+        if (options.min !== undefined && ms < options.min)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too short: at least ${formatDuration(options.min)}.`, name);
+        return ms;
+    }
+    /** Parsed JSON, or undefined when unset. */
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (e) {
+            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, name);
+        }
+    }
+}
+/** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set();
+function mask(value) {
+    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
+            continue;
+        masked.add(part);
+        core_setSecret(part);
     }
 }
 
@@ -32360,173 +32580,6 @@ class SignJWT extends SignJWT_base {
 }
 
 
-;// CONCATENATED MODULE: ./src/shared/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
- * milliseconds. Returns undefined for anything else (the caller names the input in its error).
- */
-function parseDuration(text) {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
-    return Number.isFinite(value) ? Math.round(value) : undefined;
-}
-/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const parts = [];
-    const d = Math.floor(s / 86400);
-    const h = Math.floor((s % 86400) / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (d)
-        parts.push(`${d}d`);
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (rest && !d)
-        parts.push(`${rest}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/inputs.ts
-
-
-
-/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
-const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-const TRUE = ['true', 'yes', '1', 'on'];
-const FALSE = ['false', 'no', '0', 'off'];
-/**
- * The one set of input primitives every entry point builds its settings from. Each rejects a bad
- * value with a ConfigurationError that names the input and says what it accepts. Every name read is
- * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
- */
-class Inputs {
-    reader;
-    env;
-    names = new Set();
-    constructor(reader = runnerInputs, env = process.env) {
-        this.reader = reader;
-        this.env = env;
-    }
-    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
-    optional(name, envName) {
-        this.names.add(name);
-        const value = this.reader(name)?.trim();
-        if (value)
-            return value;
-        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
-        return fromEnv || undefined;
-    }
-    required(name, hint = '') {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
-        return value;
-    }
-    /** A secret: masked as soon as it is read, and each of its lines too. */
-    secret(name, envName) {
-        const value = this.optional(name, envName);
-        if (value)
-            mask(value);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name)?.toLowerCase();
-        if (value === undefined)
-            return fallback;
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        throw new ConfigurationError(`must be true or false, not '${value}'.`, name);
-    }
-    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
-    tristate(name) {
-        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
-    }
-    integer(name, options = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return options.fallback;
-        if (!/^[+-]?\d+$/.test(value))
-            throw new ConfigurationError(`must be a whole number, not '${value}'.`, name);
-        const n = Number(value);
-        const { min, max } = options;
-        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-            const range = min !== undefined && max !== undefined
-                ? `from ${min} to ${max}`
-                : min !== undefined
-                    ? `${min} or more`
-                    : `${max} or less`;
-            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
-        }
-        return n;
-    }
-    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
-    enumeration(name, values, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
-        if (!found)
-            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name);
-        return found;
-    }
-    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
-    list(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return [];
-        return [
-            ...new Set(value
-                .split(/[,\n]/)
-                .map((s) => s.trim())
-                .filter(Boolean))
-        ];
-    }
-    /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-    duration(name, fallback) {
-        const value = this.optional(name) ?? fallback;
-        if (value === undefined)
-            return undefined;
-        const ms = parseDuration(value);
-        if (ms === undefined)
-            throw new ConfigurationError(`'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
-        return ms;
-    }
-    /** Parsed JSON, or undefined when unset. */
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
-        }
-    }
-}
-/** Masks a secret in the runner's logs: the whole value and every line of it. */
-const masked = new Set();
-function mask(value) {
-    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
-        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
-            continue;
-        masked.add(part);
-        core_setSecret(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/auth.ts
 
 
@@ -32544,7 +32597,7 @@ function parsePrivateKey(text, input = 'private-key') {
     if (!pem.includes('-----BEGIN')) {
         const compact = pem.replace(/\s+/g, '');
         if (!/^[A-Za-z0-9+/=_-]+$/.test(compact))
-            throw new ConfigurationError('is not a private key: paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …), or its base64.', input);
+            throw new errors_ConfigurationError('is not a private key: paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …), or its base64.', input);
         const decoded = Buffer.from(compact, 'base64');
         const asText = decoded.toString('utf8');
         pem = asText.includes('-----BEGIN')
@@ -32557,23 +32610,35 @@ function parsePrivateKey(text, input = 'private-key') {
         key = (0,external_node_crypto_.createPrivateKey)({ key: pem, format: 'pem' });
     }
     catch {
-        throw new ConfigurationError('could not be read as a private key: paste the whole .p8 file downloaded from App Store Connect (PEM text, PEM with \\n, or base64 of it).', input);
+        throw new errors_ConfigurationError('could not be read as a private key: paste the whole .p8 file downloaded from App Store Connect (PEM text, PEM with \\n, or base64 of it).', input);
     }
     const curve = key.asymmetricKeyDetails?.namedCurve;
     if (key.asymmetricKeyType !== 'ec' || (curve && curve !== 'prime256v1'))
-        throw new ConfigurationError(`is a ${key.asymmetricKeyType ?? 'non-EC'} key; App Store Connect keys are EC P-256 (.p8 files from Users and Access > Integrations).`, input);
+        throw new errors_ConfigurationError(`is a ${key.asymmetricKeyType ?? 'non-EC'} key; App Store Connect keys are EC P-256 (.p8 files from Users and Access > Integrations).`, input);
     return key;
 }
 /** Reads the key from a file path (`private-key-path`). */
 function readPrivateKeyFile(path, input = 'private-key-path') {
+    if (looksLikeKey(path)) {
+        // The key itself given as a path: mask it and never echo it.
+        mask(path.trim());
+        throw new errors_ConfigurationError('looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.', input);
+    }
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (e) {
-        throw new ConfigurationError(`cannot read '${path}' (${e.code ?? 'error'}).`, input);
+        throw new errors_ConfigurationError(`cannot read '${inputs_echo(path)}' (${e.code ?? 'error'}).`, input);
     }
     return parsePrivateKey(text, input);
+}
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v))
+        return true;
+    return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v);
 }
 /**
  * ES256 JWTs for App Store Connect: header `alg`, `kid`, `typ`; claims `aud`, `iat`, `exp`, and `iss`
@@ -32613,6 +32678,8 @@ class JwtTokens {
             jwt.setIssuer(issuerId);
         const token = await jwt.sign(privateKey);
         mask(token);
+        // A server that echoes only part of the token (its signature) must not print it either.
+        mask(token.slice(token.lastIndexOf('.') + 1));
         this.signed++;
         this.cached = { token, expiresAt: exp * 1000 };
         return token;
@@ -32622,34 +32689,10 @@ class JwtTokens {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core_debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
-/**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
- */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
-}
-
 ;// CONCATENATED MODULE: ./src/shared/sleep.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Node's largest timer (about 24.8 days); a longer one fires after 1 ms, which would make a hot loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, Number.isFinite(ms) ? ms : MAX_TIMER_MS))));
 
 ;// CONCATENATED MODULE: ./src/shared/retry.ts
 
@@ -32699,10 +32742,11 @@ async function retry(policy, attempt, classify, hooks = {}) {
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 const PROJECT = 'app-store-connect-actions';
 
 ;// CONCATENATED MODULE: ./src/shared/asc/errors.ts
+
 /** Parses Apple's error document; tolerant of bodies that are not one. */
 function parseAppleErrors(body) {
     const errors = body?.errors;
@@ -32719,13 +32763,20 @@ class ApiError extends Error {
     errors;
     method;
     path;
-    constructor(status, method, path, errors, note) {
-        super(describe(status, method, path, errors, note));
+    constructor(status, method, path, errors, note, message) {
+        super(message ?? describe(status, method, path, errors, note));
         this.name = 'ApiError';
         this.status = status;
         this.errors = errors;
         this.method = method;
         this.path = path;
+    }
+    /**
+     * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+     * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+     */
+    static unusable(status, method, path, problem) {
+        return new ApiError(status, method, path, [], undefined, `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`);
     }
     /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
     get code() {
@@ -32744,10 +32795,22 @@ function flatten(errors) {
     }
     return out;
 }
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const where = e.source?.pointer ?? e.source?.parameter;
-    const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
-    return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`;
+    const clean = (t) => typeof t === 'string'
+        ? serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
+    const where = clean(e.source?.pointer ?? e.source?.parameter);
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
+    const previous = e.meta?.previousBundleVersion;
+    const extra = typeof previous === 'string' || typeof previous === 'number'
+        ? ` (previous build number: ${serverText(previous, 40)})`
+        : '';
+    return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`;
 }
 /** What to do, keyed by status and code. */
 function advice(status, errors, path) {
@@ -32832,6 +32895,39 @@ function classifyAscFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
 
+
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+class BodyTooLarge extends Error {
+    limit;
+    status;
+    constructor(limit, status) {
+        super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`);
+        this.limit = limit;
+        this.status = status;
+        this.name = 'BodyTooLarge';
+    }
+}
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res, limit) {
+    if (!res.body)
+        return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new BodyTooLarge(limit, res.status);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
 /**
  * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
  * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
@@ -32849,9 +32945,11 @@ async function exchange(fetcher, request, logger) {
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs)
         });
-        bytes = Buffer.from(await res.arrayBuffer());
+        bytes = await readCapped(res, request.maxBytes);
     }
     catch (error) {
+        if (error instanceof BodyTooLarge)
+            throw error;
         const e = error;
         const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
         const reason = timedOut
@@ -32881,8 +32979,70 @@ async function exchange(fetcher, request, logger) {
         contentType
     };
 }
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000);
+}
 
 ;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+
+
 /**
  * Every page of a collection, following `links.next` verbatim. An empty page that still links
  * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
@@ -32897,13 +33057,17 @@ async function* pages(source, logger, target, query, options, stats) {
     let rereads = 0;
     const stop = (why) => {
         stats.complete = false;
-        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        logger.warning(`Pagination of ${serverText(target)} ${why}; stopping there, the list may be incomplete.`);
     };
     while (next) {
         if (seen.has(next))
             return stop('returned a page it had already returned');
         const doc = await source.get(next);
         stats.pages++;
+        if (!Array.isArray(doc?.data)) {
+            const url = new URL(next);
+            throw ApiError.unusable(200, 'GET', `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`, 'the page has no `data` list, which every page of a listing carries');
+        }
         const link = doc.links?.next;
         if (link && !(doc.data?.length > 0)) {
             if (rereads++ < 2)
@@ -33012,6 +33176,8 @@ class RateLimiter {
 
 
 
+const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33026,6 +33192,8 @@ class AscClient {
     tokens;
     userAgent;
     rateLimiter;
+    /** Whether the slow-down for a low quota has been said (it is said once). */
+    toldSlow = false;
     constructor(options) {
         this.baseUrl = new URL(options.baseUrl);
         this.tokens = options.tokens;
@@ -33037,6 +33205,8 @@ class AscClient {
             maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+            maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
@@ -33044,28 +33214,13 @@ class AscClient {
             random: options.random ?? Math.random
         };
     }
-    /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        let url;
-        if (/^https?:\/\//i.test(target)) {
-            url = new URL(target);
-            if (url.origin !== this.baseUrl.origin)
-                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
-        }
-        else {
-            const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-            url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl);
-        }
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`;
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
@@ -33083,7 +33238,7 @@ class AscClient {
             random: this.opts.random,
             onRetry: ({ attempt, of, delayMs, why }) => {
                 this.stats.retries++;
-                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+                this.opts.logger.info(`${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
             },
             giveUp: (error, attempts) => {
                 if (error instanceof RetryableAnswer)
@@ -33104,7 +33259,7 @@ class AscClient {
             if (response.status === 401 && !signing.resigned) {
                 signing.resigned = true;
                 this.tokens.invalidate();
-                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`);
                 response = await this.send(method, url, options);
             }
         }
@@ -33120,7 +33275,7 @@ class AscClient {
         }
         const { status } = response;
         if (status < 300)
-            return response;
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
         if (status < 400)
             throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
         if (!RETRY_STATUS.has(status))
@@ -33142,7 +33297,7 @@ class AscClient {
         if (found === undefined)
             return undefined;
         this.stats.recovered++;
-        this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`);
+        this.opts.logger.info(`${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`);
         return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true };
     }
     apiError(response, method, url, note) {
@@ -33151,6 +33306,11 @@ class AscClient {
     /** One attempt. Network failures and timeouts become LostAnswer. */
     async send(method, url, options) {
         const pause = this.rateLimiter.delay();
+        if (pause > 0 && !this.toldSlow) {
+            this.toldSlow = true;
+            const low = this.rateLimiter.lowest;
+            this.opts.logger.info(`App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`);
+        }
         if (pause > 0) {
             this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`);
             await this.opts.sleep(pause);
@@ -33168,7 +33328,25 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
+        let response;
+        try {
+            response = await exchange(this.opts.fetch, {
+                method,
+                url,
+                label: this.describe(url),
+                headers,
+                body,
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
+        }
+        catch (error) {
+            if (!(error instanceof BodyTooLarge))
+                throw error;
+            throw ApiError.unusable(error.status, method, this.describe(url), `${error.message}, over the limit that keeps the runner's memory safe; it was refused`);
+        }
         this.rateLimiter.observe(response.headers.get('x-rate-limit'));
         return response;
     }
@@ -33205,6 +33383,7 @@ class AscClient {
 
 
 
+
 const DEFAULT_BASE_URL = 'https://api.appstoreconnect.apple.com';
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** `https:` always; `http:` only for a loopback host (the fake App Store Connect, a local proxy). */
@@ -33214,15 +33393,15 @@ function parseBaseUrl(text, input = 'api-base-url') {
         url = new URL(text);
     }
     catch {
-        throw new ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
+        throw new errors_ConfigurationError(`'${inputs_echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
     }
     if (url.username || url.password)
-        throw new ConfigurationError('must not carry a user name or password.', input);
+        throw new errors_ConfigurationError('must not carry a user name or password.', input);
     if (url.protocol === 'https:')
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
         return url;
-    throw new ConfigurationError(`'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
+    throw new errors_ConfigurationError(`'${inputs_echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
 }
 function readConnectionSettings(inputs) {
     const keyId = inputs.optional('key-id', 'APP_STORE_CONNECT_KEY_ID');
@@ -33231,15 +33410,15 @@ function readConnectionSettings(inputs) {
     const keyPath = inputs.optional('private-key-path');
     const base = inputs.optional('api-base-url', 'APP_STORE_CONNECT_API_BASE_URL') ?? DEFAULT_BASE_URL;
     if (!keyId)
-        throw new ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
+        throw new errors_ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
     if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-        throw new ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
     if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-        throw new ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
     if (keyText && keyPath)
-        throw new ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
+        throw new errors_ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
     if (!keyText && !keyPath)
-        throw new ConfigurationError('is required: the contents of your .p8 key (from a secret), or set private-key-path or APP_STORE_CONNECT_PRIVATE_KEY.', 'private-key');
+        throw new errors_ConfigurationError('is required: the contents of your .p8 key (from a secret), or set private-key-path or APP_STORE_CONNECT_PRIVATE_KEY.', 'private-key');
     const privateKey = keyText ? parsePrivateKey(keyText) : readPrivateKeyFile(keyPath);
     return { credentials: { keyId, issuerId, privateKey }, baseUrl: parseBaseUrl(base) };
 }
@@ -33270,107 +33449,17 @@ function outputs_group(name, fn) {
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/**
+ * A key from its header to its footer, or a header followed by key material. Our own advice quotes
+ * the bare header (`paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …)`): that stays.
+ */
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(?:\s|\\n)*[A-Za-z0-9+/=](?:[A-Za-z0-9+/=\s]|\\n){15,})/g;
 /**
  * A last line of defence behind masking: removes anything shaped like a JWT or a private key from a
  * message before it is printed (masking covers the values we know; this covers those we do not).
  */
 function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
-}
-
-;// CONCATENATED MODULE: ./src/shared/run.ts
-
-
-
-
-/**
- * The one outer wrapper every entry point runs in. Whatever is thrown (an Error, a string, anything),
- * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
- * nothing secret is printed.
- */
-async function runAction(action, main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        setFailed(redact(failureMessage(action, error)));
-        if (error instanceof Error && error.stack)
-            core_debug(redact(error.stack));
-    }
-}
-function failureMessage(action, error) {
-    const known = classifyError(error);
-    if (known instanceof ConfigurationError ||
-        known instanceof ApiError ||
-        known instanceof EnvironmentError ||
-        known instanceof TimeoutError ||
-        known instanceof OperationFailedError)
-        return known.message;
-    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
-}
-/** What the file-system error codes mean, in words. */
-const FILE_CODES = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'it is a directory',
-    ENOTDIR: 'a part of the path is not a directory',
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'read-only file system',
-    EEXIST: 'it already exists',
-    ENOTEMPTY: 'the directory is not empty',
-    EMFILE: 'too many open files',
-    ENFILE: 'too many open files',
-    EBUSY: 'it is busy',
-    ENAMETOOLONG: 'the name is too long',
-    EIO: 'an input/output error'
-};
-/** Network error codes from Node's sockets and resolver. */
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EPIPE',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
-/**
- * Classifies at the outer boundary what reached it unclassified: a Node system error from the
- * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
- * one from a socket or the resolver a `network` one. Anything else is returned as it is.
- */
-function classifyError(error) {
-    if (!(error instanceof Error) || error instanceof EnvironmentError)
-        return error;
-    const e = error;
-    const code = typeof e.code === 'string' ? e.code : undefined;
-    if (!code)
-        return error;
-    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
-        const what = e.syscall ? `${e.syscall} ` : '';
-        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
-        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
-            cause: error
-        });
-    }
-    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
-        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
-            cause: error
-        });
-    return error;
-}
-function isFileSyscall(syscall) {
-    return (syscall !== undefined &&
-        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
 }
 
 ;// CONCATENATED MODULE: ./src/shared/report.ts
@@ -33457,12 +33546,213 @@ class summary_Summary {
     toString() {
         return this.parts.join('\n\n') + '\n';
     }
-    /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
+    /**
+     * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+     * as written, so the run wrapper does not write a second one on failure.
+     */
     async write() {
+        runReport.summaryWritten = true;
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
         await summary.addRaw(this.toString(), true).write();
     }
+}
+
+;// CONCATENATED MODULE: ./src/shared/run.ts
+
+
+
+
+
+
+/**
+ * The one outer wrapper every entry point runs in. Whatever is thrown (an Error, a string, anything),
+ * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
+ * nothing secret is printed.
+ */
+async function runAction(action, main, title = titleOf(action)) {
+    try {
+        await main();
+    }
+    catch (error) {
+        const message = redact(failureMessage(action, error));
+        setFailed(message);
+        if (error instanceof Error && error.stack)
+            core_debug(redact(error.stack));
+        if (!runReport.summaryWritten)
+            await writeFailureSummary(title, message);
+    }
+}
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+function titleOf(action) {
+    const words = action.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+function failureSummary(title, message, report = runReport) {
+    const s = new summary_Summary().heading(title).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    if (report.skipped.length)
+        s.heading('Not done', 3).list(report.skipped);
+    if (report.warnings.length)
+        s.heading('Warnings', 3).list(report.warnings);
+    return s;
+}
+async function writeFailureSummary(title, message) {
+    try {
+        await failureSummary(title, message).write();
+    }
+    catch (error) {
+        // The ::error:: is out already; a summary that cannot be written must not hide it.
+        core_debug(`The job summary could not be written: ${errorMessage(error)}`);
+    }
+}
+function failureMessage(action, error) {
+    const known = classifyError(error);
+    if (known instanceof errors_ConfigurationError ||
+        known instanceof ApiError ||
+        known instanceof EnvironmentError ||
+        known instanceof TimeoutError ||
+        known instanceof errors_OperationFailedError)
+        return known.message;
+    return sentences(`${action} failed unexpectedly: ${errorMessage(error)}`, "This is a bug in app-store-connect-actions; please report it with the step's debug log (ACTIONS_STEP_DEBUG)");
+}
+/** What the file-system error codes mean, in words. */
+const FILE_CODES = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'it already exists',
+    ENOTEMPTY: 'the directory is not empty',
+    EMFILE: 'too many open files',
+    ENFILE: 'too many open files',
+    EBUSY: 'it is busy',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'an input/output error'
+};
+/** Network error codes from Node's sockets and resolver. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write', 'socket']);
+/**
+ * Classifies at the outer boundary what reached it unclassified: a Node system error from the
+ * file system (by its `code`, with a `path` or a file syscall) becomes a `file` EnvironmentError,
+ * one from a socket or the resolver a `network` one. Anything else is returned as it is.
+ */
+function classifyError(error) {
+    if (!(error instanceof Error) || error instanceof EnvironmentError)
+        return error;
+    const e = error;
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code)
+        return error;
+    if (code in FILE_CODES && (typeof e.path === 'string' || isFileSyscall(e.syscall))) {
+        const what = e.syscall ? `${e.syscall} ` : '';
+        const where = typeof e.path === 'string' ? `'${e.path}'` : 'a file';
+        return new EnvironmentError('file', `Could not ${what}${where}: ${FILE_CODES[code]} (${code})`, {
+            cause: error
+        });
+    }
+    if (NETWORK_CODES.has(code) && (e.syscall === undefined || NETWORK_SYSCALLS.has(e.syscall)))
+        return new EnvironmentError('network', `A network request failed: ${e.message}`, {
+            cause: error
+        });
+    return error;
+}
+function isFileSyscall(syscall) {
+    return (syscall !== undefined &&
+        /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
+}
+
+;// CONCATENATED MODULE: ./src/shared/local-paths.ts
+
+
+
+
+/**
+ * Local outputs are checked before any request that changes something, so a bad path fails the
+ * step while nothing has been done yet (a rerun would otherwise duplicate the change).
+ */
+function nearestExisting(path) {
+    let p = (0,external_node_path_namespaceObject.resolve)(path);
+    while (!(0,external_node_fs_namespaceObject.existsSync)(p)) {
+        const up = (0,external_node_path_namespaceObject.dirname)(p);
+        if (up === p)
+            break;
+        p = up;
+    }
+    return p;
+}
+function writable(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK | external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file we will write: not a directory; its folder exists or can be made, and is writable. */
+function checkOutputFile(path, input) {
+    const full = (0,external_node_path_namespaceObject.resolve)(path);
+    if ((0,external_node_fs_namespaceObject.existsSync)(full)) {
+        const st = (0,external_node_fs_namespaceObject.statSync)(full);
+        if (st.isDirectory())
+            throw new errors_ConfigurationError(`'${inputs_echo(path)}' is a directory; name a file to write.`, input);
+        if (!writable((0,external_node_path_namespaceObject.dirname)(full)))
+            throw new errors_ConfigurationError(`'${inputs_echo(path)}' cannot be written (no write permission).`, input);
+        return;
+    }
+    const base = nearestExisting((0,external_node_path_namespaceObject.dirname)(full));
+    if (!(0,external_node_fs_namespaceObject.statSync)(base).isDirectory())
+        throw new errors_ConfigurationError(`'${inputs_echo(base)}' is a file, so '${inputs_echo(path)}' cannot be created in it.`, input);
+    if (!writable(base))
+        throw new errors_ConfigurationError(`'${inputs_echo(path)}' cannot be created: '${inputs_echo(base)}' is not writable.`, input);
+}
+/** A folder we will write into: not a file; it exists or can be made, and is writable. */
+function checkOutputDir(path, input) {
+    const full = resolve(path);
+    const base = nearestExisting(full);
+    if (!statSync(base).isDirectory())
+        throw new ConfigurationError(base === full
+            ? `'${echo(path)}' is a file; name a folder (it is created when missing).`
+            : `'${echo(base)}' is a file, so the folder '${echo(path)}' cannot be created.`, input);
+    if (!writable(base))
+        throw new ConfigurationError(`'${echo(path)}' cannot be written: '${echo(base)}' is not writable.`, input);
+}
+/**
+ * `dir/name` for a file name that came from a server (a profile's UUID, a certificate's serial):
+ * only names matching `shape` are accepted, so the path can never leave `dir`.
+ */
+function fileInside(dir, name, shape, what) {
+    if (!shape.test(name) || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+        throw new OperationFailedError(`App Store Connect gave ${what} that is not a safe file name; nothing was written.`);
+    const root = resolve(dir);
+    const full = resolve(root, name);
+    if (!full.startsWith(root + sep))
+        throw new OperationFailedError(`App Store Connect gave ${what} that points outside ${dir}; nothing was written.`);
+    return full;
 }
 
 ;// CONCATENATED MODULE: ./src/api/dry-run.ts
@@ -34156,6 +34446,7 @@ function suggestOperations(index, text, n = 5) {
 ;// CONCATENATED MODULE: ./src/api/operation.ts
 
 
+
 /**
  * Resolves `GET /v1/apps/123/builds` (or an operationId such as `apps_getCollection` for paths
  * without parameters) to Apple's operation; anything else is refused with near matches.
@@ -34166,21 +34457,21 @@ function resolveOperation(index, text) {
     const byId = index.operations.find((o) => o.id === raw);
     if (byId) {
         if (byId.p.includes('{'))
-            throw new ConfigurationError(`'${raw}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`, 'operation');
+            throw new errors_ConfigurationError(`'${inputs_echo(raw)}' is ${byId.m} ${byId.p}: write it with the IDs filled in, e.g. '${byId.m} ${byId.p.replace(/\{(\w+)\}/g, '<$1>')}'.`, 'operation');
         return { method: byId.m, path: byId.p, op: byId, inlineQuery: {} };
     }
     const { method, path: withQuery } = parseOperationText(raw);
     if (!method)
-        throw new ConfigurationError(`'${raw}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(raw)}' names no method: write it as 'GET /v1/apps' (GET, POST, PATCH or DELETE, then the path).`, 'operation');
     const [pathPart, search = ''] = withQuery.split('?', 2);
     const path = pathPart.replace(/\/+$/, '') || '/';
     const placeholder = /\{[^}]*\}|<[^>]*>|:\w+/.exec(path);
     if (placeholder)
-        throw new ConfigurationError(`'${raw}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(raw)}' still has the placeholder ${placeholder[0]}: put the resource's ID there.`, 'operation');
     const match = matchOperation(index, method, path);
     if (!match) {
         const near = suggestOperations(index, `${method} ${path}`, 5);
-        throw new ConfigurationError(`'${method} ${path}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`, 'operation');
+        throw new errors_ConfigurationError(`'${inputs_echo(`${method} ${path}`)}' is not an operation of App Store Connect API ${index.version}. Nearest: ${near.join(', ')}.`, 'operation');
     }
     return {
         method,
@@ -34203,7 +34494,7 @@ function parseQuery(text) {
             parsed = JSON.parse(trimmed);
         }
         catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, 'query');
+            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, 'query');
         }
         const out = {};
         for (const [name, value] of Object.entries(parsed)) {
@@ -34212,7 +34503,7 @@ function parseQuery(text) {
             if (Array.isArray(value))
                 out[name] = value.map(String).join(',');
             else if (typeof value === 'object')
-                throw new ConfigurationError(`'${name}' must be a string, number, boolean or list.`, 'query');
+                throw new errors_ConfigurationError(`'${inputs_echo(name)}' must be a string, number, boolean or list.`, 'query');
             else
                 out[name] = String(value);
         }
@@ -34225,7 +34516,7 @@ function parseQuery(text) {
             return;
         const at = l.indexOf('=');
         if (at <= 0)
-            throw new ConfigurationError(`line ${i + 1} ('${l}') is not name=value; give a JSON object or one name=value per line.`, 'query');
+            throw new errors_ConfigurationError(`line ${i + 1} ('${inputs_echo(l)}') is not name=value; give a JSON object or one name=value per line.`, 'query');
         out[l.slice(0, at).trim()] = l.slice(at + 1).trim();
     });
     return out;
@@ -34234,10 +34525,10 @@ function parseQuery(text) {
 function checkRequest(index, schemas, op, query, body) {
     const queryProblems = validateQuery(index, op, query);
     if (queryProblems.length)
-        throw new ConfigurationError(`${queryProblems.join('; ')} (for ${op.m} ${op.p}, per Apple's API ${index.version}).`, 'query');
+        throw new errors_ConfigurationError(`${queryProblems.join('; ')} (for ${op.m} ${op.p}, per Apple's API ${index.version}).`, 'query');
     const bodyProblems = validateBody(schemas, op, body);
     if (bodyProblems.length)
-        throw new ConfigurationError(`${bodyProblems.slice(0, 8).join('; ')}${bodyProblems.length > 8 ? ` (and ${bodyProblems.length - 8} more)` : ''} (for ${op.m} ${op.p}${op.b && op.b !== 'object' ? `, schema ${op.b}` : ''}).`, 'body');
+        throw new errors_ConfigurationError(`${bodyProblems.slice(0, 8).join('; ')}${bodyProblems.length > 8 ? ` (and ${bodyProblems.length - 8} more)` : ''} (for ${op.m} ${op.p}${op.b && op.b !== 'object' ? `, schema ${op.b}` : ''}).`, 'body');
 }
 /** Whether a GET answers with a collection that `links.next` can page through. */
 function isPageable(op) {
@@ -34260,7 +34551,7 @@ function readSettings(inputs = new Inputs()) {
     const decompress = inputs.boolean('decompress', false);
     const dryRun = inputs.boolean('dry-run', false);
     if (paginate && !isPageable(operation.op))
-        throw new ConfigurationError(`${operation.op.m} ${operation.op.p} does not return pages; set paginate to false.`, 'paginate');
+        throw new errors_ConfigurationError(`${operation.op.m} ${operation.op.p} does not return pages; set paginate to false.`, 'paginate');
     if (paginate && query.limit === undefined) {
         const max = operation.op.q?.find((p) => p.n === 'limit')?.max;
         query.limit = String(max ?? 200);
@@ -34270,6 +34561,10 @@ function readSettings(inputs = new Inputs()) {
 }
 
 ;// CONCATENATED MODULE: ./src/api/main.ts
+
+
+
+
 
 
 
@@ -34303,6 +34598,8 @@ async function call(client, s) {
         query: s.query,
         body: s.body,
         accept,
+        // A report answered as it comes (gzip) may be larger than a JSON answer; it is still bounded.
+        maxBytes: accept.includes('json') ? undefined : MAX_DECOMPRESSED,
         // A POST that creates is not resent after a lost answer; the user can rerun the step.
         idempotent: method !== 'POST'
     });
@@ -34315,57 +34612,84 @@ async function call(client, s) {
         items: Array.isArray(data?.data) ? data.data.length : undefined
     };
 }
+/** The most `decompress` inflates: a report is far smaller; a bomb is refused. */
+const MAX_DECOMPRESSED = 128 * 1024 * 1024;
+function gunzip(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b)
+        throw new errors_ConfigurationError(`the answer is not gzip (it starts with ${bytes.subarray(0, 4).toString('hex') || 'nothing'}), so there is nothing to decompress: set decompress to false for this operation.`, 'decompress');
+    try {
+        return (0,external_node_zlib_.gunzipSync)(bytes, { maxOutputLength: MAX_DECOMPRESSED });
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors_ConfigurationError(code === 'ERR_BUFFER_TOO_LARGE'
+            ? `the answer inflates to more than ${MAX_DECOMPRESSED / 1048576} MiB; it was not written. Set decompress to false to save it as it came.`
+            : `the answer is damaged gzip (${serverText(error.message, 100)}); set decompress to false to save it as it came.`, 'decompress');
+    }
+}
 async function run() {
-    return runAction('api', async () => {
-        const settings = readSettings();
-        const { method, path } = settings.operation;
-        const client = createClient(settings.connection, 'api');
-        if (settings.dryRun) {
-            await dryRun(client, settings);
-            return;
-        }
-        let answer;
-        try {
-            answer = await outputs_group(`${method} ${path}`, () => call(client, settings));
-        }
-        catch (error) {
-            if (error instanceof ApiError)
-                setOutputs({ status: String(error.status) });
-            throw error;
-        }
-        const json = answer.json === undefined ? undefined : JSON.stringify(answer.json);
-        let outputFile = settings.outputFile;
-        if (!outputFile && json && json.length > MAX_OUTPUT) {
-            outputFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json');
-            warning(`The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`);
-        }
-        let written;
-        if (outputFile) {
-            let bytes = answer.bytes ?? Buffer.from(json ?? '');
-            if (answer.bytes && settings.decompress)
-                bytes = (0,external_node_zlib_.gunzipSync)(answer.bytes);
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(outputFile), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(outputFile, bytes);
-            written = bytes.length;
-        }
-        setOutputs({
-            status: String(answer.status),
-            json: json && json.length <= MAX_OUTPUT ? json : undefined,
-            'output-file': outputFile
-        });
-        info(`${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}; ${client.stats.requests} request(s).`);
-        await new summary_Summary()
-            .heading(`App Store Connect: ${method} ${path}`, 3)
-            .facts([
-            ['Status', answer.status],
-            ['Items', answer.items],
-            ['Pages', settings.paginate ? answer.pages : undefined],
-            ['Requests', client.stats.requests],
-            ['Retries', client.stats.retries || undefined],
-            ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
-        ])
-            .write();
+    return runAction('api', main, TITLE);
+}
+const TITLE = 'App Store Connect API';
+async function main() {
+    const settings = readSettings();
+    const { method, path } = settings.operation;
+    const client = createClient(settings.connection, 'api');
+    if (settings.dryRun) {
+        await dryRun(client, settings);
+        return;
+    }
+    // Checked before the request: a POST must not be made only for its answer to have nowhere to go.
+    if (settings.outputFile)
+        checkOutputFile(settings.outputFile, 'output-file');
+    let answer;
+    try {
+        answer = await outputs_group(`${method} ${path}`, () => call(client, settings));
+        runReport.step(`${method} ${path} answered ${answer.status}`);
+    }
+    catch (error) {
+        if (error instanceof ApiError)
+            setOutputs({ status: String(error.status) });
+        throw error;
+    }
+    const json = answer.json === undefined ? undefined : JSON.stringify(answer.json);
+    let outputFile = settings.outputFile;
+    if (!outputFile && json && json.length > MAX_OUTPUT) {
+        outputFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? '.', 'app-store-connect-response.json');
+        const text = `The answer is ${(json.length / 1e6).toFixed(1)} MB, over GitHub's 1 MB limit for an output: it was written to ${outputFile} (see the output-file output) instead of the json output. Set output-file to choose the path.`;
+        warning(text, { title: 'Answer written to a file' });
+        runReport.warn(text);
+    }
+    let written;
+    if (outputFile) {
+        let bytes = answer.bytes ?? Buffer.from(json ?? '');
+        if (settings.decompress)
+            bytes = gunzip(bytes);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(outputFile), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(outputFile, bytes);
+        written = bytes.length;
+    }
+    setOutputs({
+        status: String(answer.status),
+        json: json && json.length <= MAX_OUTPUT ? json : undefined,
+        'output-file': outputFile
     });
+    const line = `${method} ${path}: ${answer.status}${answer.items !== undefined ? `, ${answer.items} item(s)` : ''}${settings.paginate ? ` from ${answer.pages} page(s)` : ''}${written !== undefined ? `, ${written} bytes written to ${outputFile}` : ''}`;
+    info(`${serverText(line, 2000)}; ${client.stats.requests} request(s).`);
+    const warned = runReport.warnings.length > 0;
+    await new summary_Summary()
+        .heading(TITLE)
+        .status(warned ? 'warn' : 'ok', `${method} ${path} answered ${answer.status}.`)
+        .facts([
+        ['Status', answer.status],
+        ['Items', answer.items],
+        ['Pages', settings.paginate ? answer.pages : undefined],
+        ['Written to', written !== undefined ? `${outputFile} (${written} bytes)` : undefined]
+    ])
+        .list(runReport.warnings.map((w) => `⚠️ ${w}`))
+        .details('Requests', `${client.stats.requests} request(s) to App Store Connect${client.stats.retries ? `, ${client.stats.retries} retried` : ''}.`)
+        .write();
+    notice(`${method} ${path} answered ${answer.status}.`, { title: TITLE });
 }
 
 ;// CONCATENATED MODULE: ./src/api/index.ts

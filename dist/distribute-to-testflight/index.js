@@ -29470,7 +29470,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -32281,7 +32281,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32289,7 +32289,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32297,7 +32297,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32473,7 +32473,34 @@ function errorMessage(error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core_debug(m),
+    info: (m) => info(m),
+    warning: (m, properties) => warning(m, { title: 'App Store Connect', ...properties })
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/errors.ts
+
 /** Parses Apple's error document; tolerant of bodies that are not one. */
 function parseAppleErrors(body) {
     const errors = body?.errors;
@@ -32490,13 +32517,20 @@ class ApiError extends Error {
     errors;
     method;
     path;
-    constructor(status, method, path, errors, note) {
-        super(describe(status, method, path, errors, note));
+    constructor(status, method, path, errors, note, message) {
+        super(message ?? describe(status, method, path, errors, note));
         this.name = 'ApiError';
         this.status = status;
         this.errors = errors;
         this.method = method;
         this.path = path;
+    }
+    /**
+     * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+     * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+     */
+    static unusable(status, method, path, problem) {
+        return new ApiError(status, method, path, [], undefined, `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`);
     }
     /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
     get code() {
@@ -32515,10 +32549,22 @@ function flatten(errors) {
     }
     return out;
 }
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const where = e.source?.pointer ?? e.source?.parameter;
-    const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
-    return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`;
+    const clean = (t) => typeof t === 'string'
+        ? serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
+    const where = clean(e.source?.pointer ?? e.source?.parameter);
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
+    const previous = e.meta?.previousBundleVersion;
+    const extra = typeof previous === 'string' || typeof previous === 'number'
+        ? ` (previous build number: ${serverText(previous, 40)})`
+        : '';
+    return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`;
 }
 /** What to do, keyed by status and code. */
 function advice(status, errors, path) {
@@ -32611,7 +32657,203 @@ function briefList(values, max = 10) {
     return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
 }
 
+;// CONCATENATED MODULE: ./src/shared/duration.ts
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
+ * milliseconds. Returns undefined for anything else (the caller names the input in its error).
+ */
+function parseDuration(text) {
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
+    return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const parts = [];
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (d)
+        parts.push(`${d}d`);
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (rest && !d)
+        parts.push(`${rest}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/inputs.ts
+
+
+
+
+/** How much of an input's value an error message echoes back. */
+const MAX_ECHOED_INPUT = 100;
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+function echo(value, max = MAX_ECHOED_INPUT) {
+    return serverText(value, max);
+}
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+const DURATION_MAX = {
+    /** `poll-interval` */
+    poll: 3_600_000,
+    /** `processing-timeout` and other waits */
+    timeout: 86_400_000,
+    /** `review-timeout`: Apple's review can take days */
+    review: 14 * 86_400_000
+};
+/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
+const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+/**
+ * The one set of input primitives every entry point builds its settings from. Each rejects a bad
+ * value with a ConfigurationError that names the input and says what it accepts. Every name read is
+ * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
+ */
+class Inputs {
+    reader;
+    env;
+    names = new Set();
+    constructor(reader = runnerInputs, env = process.env) {
+        this.reader = reader;
+        this.env = env;
+    }
+    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
+    optional(name, envName) {
+        this.names.add(name);
+        const value = this.reader(name)?.trim();
+        if (value)
+            return value;
+        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
+        return fromEnv || undefined;
+    }
+    required(name, hint = '') {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
+        return value;
+    }
+    /** A secret: masked as soon as it is read, and each of its lines too. */
+    secret(name, envName) {
+        const value = this.optional(name, envName);
+        if (value)
+            mask(value);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name)?.toLowerCase();
+        if (value === undefined)
+            return fallback;
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        throw new ConfigurationError(`must be true or false, not '${echo(value)}'.`, name);
+    }
+    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
+    tristate(name) {
+        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
+    }
+    integer(name, options = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return options.fallback;
+        if (!/^[+-]?\d+$/.test(value))
+            throw new ConfigurationError(`must be a whole number, not '${echo(value)}'.`, name);
+        const n = Number(value);
+        const { min, max } = options;
+        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+            const range = min !== undefined && max !== undefined
+                ? `from ${min} to ${max}`
+                : min !== undefined
+                    ? `${min} or more`
+                    : `${max} or less`;
+            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
+        }
+        return n;
+    }
+    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
+    enumeration(name, values, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (!found)
+            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${echo(value)}'.`, name);
+        return found;
+    }
+    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
+    list(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return [];
+        return [
+            ...new Set(value
+                .split(/[,\n]/)
+                .map((s) => s.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
+     * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+     * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+     * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+     */
+    duration(name, fallback, options = {}) {
+        const value = this.optional(name) ?? fallback;
+        if (value === undefined)
+            return undefined;
+        const ms = parseDuration(value);
+        if (ms === undefined)
+            throw new ConfigurationError(`'${echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
+        if (options.max !== undefined && ms > options.max)
+            throw new ConfigurationError(`'${echo(value)}' is too long: at most ${formatDuration(options.max)}.`, name);
+        if (options.min !== undefined && ms < options.min)
+            throw new ConfigurationError(`'${echo(value)}' is too short: at least ${formatDuration(options.min)}.`, name);
+        return ms;
+    }
+    /** Parsed JSON, or undefined when unset. */
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (e) {
+            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
+        }
+    }
+}
+/** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set();
+function mask(value) {
+    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
+            continue;
+        masked.add(part);
+        core_setSecret(part);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
+
+
 
 
 
@@ -32632,11 +32874,14 @@ async function findApp(client, by) {
         if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
             const [given, fix] = by.bundleIdSource
                 ? [
-                    `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
+                    `${by.bundleIdSource} has bundle ID '${echo(by.bundleId)}'`,
                     'fix app-id, or give the archive of that app'
                 ]
-                : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree'];
-            throw new ConfigurationError(`app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
+                : [
+                    `bundle-id is '${echo(by.bundleId)}'`,
+                    'give one of app-id and bundle-id, or make them agree'
+                ];
+            throw new ConfigurationError(`app-id '${echo(by.appId)}' is the app with bundle ID '${serverText(app.bundleId)}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
         }
         return app;
     }
@@ -32651,7 +32896,7 @@ async function appById(client, appId) {
     }
     catch (e) {
         if (e instanceof ApiError && e.status === 404)
-            throw new ConfigurationError(`no app with ID '${appId}' is visible to this API key.`, 'app-id');
+            throw new ConfigurationError(`no app with ID '${echo(appId)}' is visible to this API key.`, 'app-id');
         throw e;
     }
 }
@@ -32671,7 +32916,11 @@ async function appByBundleId(client, bundleId) {
             limit: 200
         })).data;
     const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+    throw new ConfigurationError(`no app with bundle ID '${echo(bundleId)}' is visible to this API key${others.length
+        ? `; nearest: ${nearest(bundleId, others)
+            .map((b) => serverText(b, 100))
+            .join(', ')}`
+        : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -33396,173 +33645,6 @@ class SignJWT extends SignJWT_base {
 }
 
 
-;// CONCATENATED MODULE: ./src/shared/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
- * milliseconds. Returns undefined for anything else (the caller names the input in its error).
- */
-function parseDuration(text) {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
-    return Number.isFinite(value) ? Math.round(value) : undefined;
-}
-/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const parts = [];
-    const d = Math.floor(s / 86400);
-    const h = Math.floor((s % 86400) / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (d)
-        parts.push(`${d}d`);
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (rest && !d)
-        parts.push(`${rest}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/inputs.ts
-
-
-
-/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
-const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-const TRUE = ['true', 'yes', '1', 'on'];
-const FALSE = ['false', 'no', '0', 'off'];
-/**
- * The one set of input primitives every entry point builds its settings from. Each rejects a bad
- * value with a ConfigurationError that names the input and says what it accepts. Every name read is
- * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
- */
-class Inputs {
-    reader;
-    env;
-    names = new Set();
-    constructor(reader = runnerInputs, env = process.env) {
-        this.reader = reader;
-        this.env = env;
-    }
-    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
-    optional(name, envName) {
-        this.names.add(name);
-        const value = this.reader(name)?.trim();
-        if (value)
-            return value;
-        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
-        return fromEnv || undefined;
-    }
-    required(name, hint = '') {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
-        return value;
-    }
-    /** A secret: masked as soon as it is read, and each of its lines too. */
-    secret(name, envName) {
-        const value = this.optional(name, envName);
-        if (value)
-            mask(value);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name)?.toLowerCase();
-        if (value === undefined)
-            return fallback;
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        throw new ConfigurationError(`must be true or false, not '${value}'.`, name);
-    }
-    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
-    tristate(name) {
-        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
-    }
-    integer(name, options = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return options.fallback;
-        if (!/^[+-]?\d+$/.test(value))
-            throw new ConfigurationError(`must be a whole number, not '${value}'.`, name);
-        const n = Number(value);
-        const { min, max } = options;
-        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-            const range = min !== undefined && max !== undefined
-                ? `from ${min} to ${max}`
-                : min !== undefined
-                    ? `${min} or more`
-                    : `${max} or less`;
-            throw new ConfigurationError(`must be ${range}, not ${n}.`, name);
-        }
-        return n;
-    }
-    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
-    enumeration(name, values, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
-        if (!found)
-            throw new ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name);
-        return found;
-    }
-    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
-    list(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return [];
-        return [
-            ...new Set(value
-                .split(/[,\n]/)
-                .map((s) => s.trim())
-                .filter(Boolean))
-        ];
-    }
-    /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-    duration(name, fallback) {
-        const value = this.optional(name) ?? fallback;
-        if (value === undefined)
-            return undefined;
-        const ms = parseDuration(value);
-        if (ms === undefined)
-            throw new ConfigurationError(`'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
-        return ms;
-    }
-    /** Parsed JSON, or undefined when unset. */
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (e) {
-            throw new ConfigurationError(`is not valid JSON (${e.message}).`, name);
-        }
-    }
-}
-/** Masks a secret in the runner's logs: the whole value and every line of it. */
-const masked = new Set();
-function mask(value) {
-    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
-        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
-            continue;
-        masked.add(part);
-        core_setSecret(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/auth.ts
 
 
@@ -33602,14 +33684,26 @@ function parsePrivateKey(text, input = 'private-key') {
 }
 /** Reads the key from a file path (`private-key-path`). */
 function readPrivateKeyFile(path, input = 'private-key-path') {
+    if (looksLikeKey(path)) {
+        // The key itself given as a path: mask it and never echo it.
+        mask(path.trim());
+        throw new ConfigurationError('looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.', input);
+    }
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (e) {
-        throw new ConfigurationError(`cannot read '${path}' (${e.code ?? 'error'}).`, input);
+        throw new ConfigurationError(`cannot read '${echo(path)}' (${e.code ?? 'error'}).`, input);
     }
     return parsePrivateKey(text, input);
+}
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v))
+        return true;
+    return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v);
 }
 /**
  * ES256 JWTs for App Store Connect: header `alg`, `kid`, `typ`; claims `aud`, `iat`, `exp`, and `iss`
@@ -33649,6 +33743,8 @@ class JwtTokens {
             jwt.setIssuer(issuerId);
         const token = await jwt.sign(privateKey);
         mask(token);
+        // A server that echoes only part of the token (its signature) must not print it either.
+        mask(token.slice(token.lastIndexOf('.') + 1));
         this.signed++;
         this.cached = { token, expiresAt: exp * 1000 };
         return token;
@@ -33658,34 +33754,10 @@ class JwtTokens {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core_debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m)
-};
-const MAX_ECHO = 300;
-/**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
- */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
-}
-
 ;// CONCATENATED MODULE: ./src/shared/sleep.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Node's largest timer (about 24.8 days); a longer one fires after 1 ms, which would make a hot loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, Number.isFinite(ms) ? ms : MAX_TIMER_MS))));
 
 ;// CONCATENATED MODULE: ./src/shared/retry.ts
 
@@ -33735,7 +33807,7 @@ async function retry(policy, attempt, classify, hooks = {}) {
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 const PROJECT = 'app-store-connect-actions';
 
 ;// CONCATENATED MODULE: ./src/shared/asc/retry-policy.ts
@@ -33785,6 +33857,39 @@ function classifyAscFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
 
+
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+class BodyTooLarge extends Error {
+    limit;
+    status;
+    constructor(limit, status) {
+        super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`);
+        this.limit = limit;
+        this.status = status;
+        this.name = 'BodyTooLarge';
+    }
+}
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res, limit) {
+    if (!res.body)
+        return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new BodyTooLarge(limit, res.status);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
 /**
  * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
  * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
@@ -33802,9 +33907,11 @@ async function exchange(fetcher, request, logger) {
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs)
         });
-        bytes = Buffer.from(await res.arrayBuffer());
+        bytes = await readCapped(res, request.maxBytes);
     }
     catch (error) {
+        if (error instanceof BodyTooLarge)
+            throw error;
         const e = error;
         const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
         const reason = timedOut
@@ -33834,8 +33941,70 @@ async function exchange(fetcher, request, logger) {
         contentType
     };
 }
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${serverText(url.origin, 100)} (from '${serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return serverText(`${url.pathname}${search}`, 1000);
+}
 
 ;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+
+
 /**
  * Every page of a collection, following `links.next` verbatim. An empty page that still links
  * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
@@ -33850,13 +34019,17 @@ async function* pages(source, logger, target, query, options, stats) {
     let rereads = 0;
     const stop = (why) => {
         stats.complete = false;
-        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        logger.warning(`Pagination of ${serverText(target)} ${why}; stopping there, the list may be incomplete.`);
     };
     while (next) {
         if (seen.has(next))
             return stop('returned a page it had already returned');
         const doc = await source.get(next);
         stats.pages++;
+        if (!Array.isArray(doc?.data)) {
+            const url = new URL(next);
+            throw ApiError.unusable(200, 'GET', `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`, 'the page has no `data` list, which every page of a listing carries');
+        }
         const link = doc.links?.next;
         if (link && !(doc.data?.length > 0)) {
             if (rereads++ < 2)
@@ -33965,6 +34138,8 @@ class RateLimiter {
 
 
 
+const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33979,6 +34154,8 @@ class AscClient {
     tokens;
     userAgent;
     rateLimiter;
+    /** Whether the slow-down for a low quota has been said (it is said once). */
+    toldSlow = false;
     constructor(options) {
         this.baseUrl = new URL(options.baseUrl);
         this.tokens = options.tokens;
@@ -33990,6 +34167,8 @@ class AscClient {
             maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+            maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
@@ -33997,28 +34176,13 @@ class AscClient {
             random: options.random ?? Math.random
         };
     }
-    /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        let url;
-        if (/^https?:\/\//i.test(target)) {
-            url = new URL(target);
-            if (url.origin !== this.baseUrl.origin)
-                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
-        }
-        else {
-            const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-            url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl);
-        }
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`;
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
@@ -34036,7 +34200,7 @@ class AscClient {
             random: this.opts.random,
             onRetry: ({ attempt, of, delayMs, why }) => {
                 this.stats.retries++;
-                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+                this.opts.logger.info(`${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
             },
             giveUp: (error, attempts) => {
                 if (error instanceof RetryableAnswer)
@@ -34057,7 +34221,7 @@ class AscClient {
             if (response.status === 401 && !signing.resigned) {
                 signing.resigned = true;
                 this.tokens.invalidate();
-                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`);
                 response = await this.send(method, url, options);
             }
         }
@@ -34073,7 +34237,7 @@ class AscClient {
         }
         const { status } = response;
         if (status < 300)
-            return response;
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
         if (status < 400)
             throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
         if (!RETRY_STATUS.has(status))
@@ -34095,7 +34259,7 @@ class AscClient {
         if (found === undefined)
             return undefined;
         this.stats.recovered++;
-        this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`);
+        this.opts.logger.info(`${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`);
         return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true };
     }
     apiError(response, method, url, note) {
@@ -34104,6 +34268,11 @@ class AscClient {
     /** One attempt. Network failures and timeouts become LostAnswer. */
     async send(method, url, options) {
         const pause = this.rateLimiter.delay();
+        if (pause > 0 && !this.toldSlow) {
+            this.toldSlow = true;
+            const low = this.rateLimiter.lowest;
+            this.opts.logger.info(`App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`);
+        }
         if (pause > 0) {
             this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`);
             await this.opts.sleep(pause);
@@ -34121,7 +34290,25 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
+        let response;
+        try {
+            response = await exchange(this.opts.fetch, {
+                method,
+                url,
+                label: this.describe(url),
+                headers,
+                body,
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
+        }
+        catch (error) {
+            if (!(error instanceof BodyTooLarge))
+                throw error;
+            throw ApiError.unusable(error.status, method, this.describe(url), `${error.message}, over the limit that keeps the runner's memory safe; it was refused`);
+        }
         this.rateLimiter.observe(response.headers.get('x-rate-limit'));
         return response;
     }
@@ -34158,6 +34345,7 @@ class AscClient {
 
 
 
+
 const DEFAULT_BASE_URL = 'https://api.appstoreconnect.apple.com';
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** `https:` always; `http:` only for a loopback host (the fake App Store Connect, a local proxy). */
@@ -34167,7 +34355,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         url = new URL(text);
     }
     catch {
-        throw new ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
+        throw new ConfigurationError(`'${echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
     }
     if (url.username || url.password)
         throw new ConfigurationError('must not carry a user name or password.', input);
@@ -34175,7 +34363,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
         return url;
-    throw new ConfigurationError(`'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
+    throw new ConfigurationError(`'${echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
 }
 function readConnectionSettings(inputs) {
     const keyId = inputs.optional('key-id', 'APP_STORE_CONNECT_KEY_ID');
@@ -34186,9 +34374,9 @@ function readConnectionSettings(inputs) {
     if (!keyId)
         throw new ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
     if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-        throw new ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
+        throw new ConfigurationError(`'${echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
     if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-        throw new ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
+        throw new ConfigurationError(`'${echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
     if (keyText && keyPath)
         throw new ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
     if (!keyText && !keyPath)
@@ -34223,7 +34411,11 @@ function outputs_group(name, fn) {
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/**
+ * A key from its header to its footer, or a header followed by key material. Our own advice quotes
+ * the bare header (`paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …)`): that stays.
+ */
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(?:\s|\\n)*[A-Za-z0-9+/=](?:[A-Za-z0-9+/=\s]|\\n){15,})/g;
 /**
  * A last line of defence behind masking: removes anything shaped like a JWT or a private key from a
  * message before it is printed (masking covers the values we know; this covers those we do not).
@@ -34232,7 +34424,105 @@ function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
+;// CONCATENATED MODULE: ./src/shared/summary.ts
+
+
+/** Escapes a value for a Markdown table cell. */
+function cell(value) {
+    if (value === undefined || value === null || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/**
+ * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
+ * terminal (the demo prints it as it is).
+ */
+class summary_Summary {
+    parts = [];
+    heading(text, level = 2) {
+        this.parts.push(`${'#'.repeat(level)} ${text}`);
+        return this;
+    }
+    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
+    status(outcome, text) {
+        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
+        return this;
+    }
+    /** Internal figures (request counts, timings), collapsed. */
+    details(title, body) {
+        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
+        return this;
+    }
+    text(text) {
+        this.parts.push(text);
+        return this;
+    }
+    table(headers, rows) {
+        if (!rows.length)
+            return this;
+        const lines = [
+            `| ${headers.map(cell).join(' | ')} |`,
+            `| ${headers.map(() => '---').join(' | ')} |`,
+            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
+        ];
+        this.parts.push(lines.join('\n'));
+        return this;
+    }
+    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
+    facts(entries) {
+        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
+    }
+    list(items) {
+        if (items.length)
+            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
+        return this;
+    }
+    toString() {
+        return this.parts.join('\n\n') + '\n';
+    }
+    /**
+     * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+     * as written, so the run wrapper does not write a second one on failure.
+     */
+    async write() {
+        runReport.summaryWritten = true;
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await summary.addRaw(this.toString(), true).write();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/run.ts
+
+
 
 
 
@@ -34242,14 +34532,45 @@ function redact(text) {
  * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
  * nothing secret is printed.
  */
-async function runAction(action, main) {
+async function runAction(action, main, title = titleOf(action)) {
     try {
         await main();
     }
     catch (error) {
-        setFailed(redact(failureMessage(action, error)));
+        const message = redact(failureMessage(action, error));
+        setFailed(message);
         if (error instanceof Error && error.stack)
             core_debug(redact(error.stack));
+        if (!runReport.summaryWritten)
+            await writeFailureSummary(title, message);
+    }
+}
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+function titleOf(action) {
+    const words = action.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+function failureSummary(title, message, report = runReport) {
+    const s = new summary_Summary().heading(title).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    if (report.skipped.length)
+        s.heading('Not done', 3).list(report.skipped);
+    if (report.warnings.length)
+        s.heading('Warnings', 3).list(report.warnings);
+    return s;
+}
+async function writeFailureSummary(title, message) {
+    try {
+        await failureSummary(title, message).write();
+    }
+    catch (error) {
+        // The ::error:: is out already; a summary that cannot be written must not hide it.
+        core_debug(`The job summary could not be written: ${errorMessage(error)}`);
     }
 }
 function failureMessage(action, error) {
@@ -35002,34 +35323,6 @@ async function pollUntil(options, check) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/report.ts
-const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
-class RunReport {
-    done = [];
-    skipped = [];
-    warnings = [];
-    /** Set once the entry point has written its own job summary. */
-    summaryWritten = false;
-    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
-    step(text) {
-        this.done.push(text);
-    }
-    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
-    skip(text) {
-        this.skipped.push(text);
-    }
-    warn(text) {
-        this.warnings.push(text);
-    }
-    outcome(failed) {
-        if (failed)
-            return 'fail';
-        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
-    }
-}
-/** The report of this process's run (one action per process). */
-const runReport = new RunReport();
-
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/progress.ts
 
 /** `412 MiB`, `1.0 GiB`, `96 KiB`: a size in binary units. */
@@ -35101,7 +35394,6 @@ function waitClock(startedAt, deadline, now = Date.now()) {
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/builds.ts
-
 
 
 
@@ -35237,6 +35529,7 @@ async function waitForBuild(client, search, options, known) {
         return id ? getBuild(client, id) : findBuild(client, search);
     };
     let first = true;
+    let seen = false;
     const found = await pollUntil({
         deadline,
         intervalMs: options.pollIntervalMs,
@@ -35255,16 +35548,18 @@ async function waitForBuild(client, search, options, known) {
         first = false;
         if (build) {
             const state = build.processingState;
-            if (state === 'VALID') {
-                runReport.step(`build ${name} VALID`);
-                return { done: true, value: build };
-            }
             if (state === 'FAILED' || state === 'INVALID') {
                 const reasons = build.uploadErrors.length
                     ? ` Apple says: ${build.uploadErrors.join('; ')}.`
                     : '';
                 throw new OperationFailedError(`Build ${name} finished processing as ${state}.${reasons} Apple e-mails the details to the account holder; fix the build and upload it again with a higher build number.`);
             }
+            if (!seen) {
+                seen = true;
+                await options.onVisible?.(build);
+            }
+            if (state === 'VALID')
+                return { done: true, value: build };
             if (!options.wait)
                 return { done: true, value: build };
             return {
@@ -35330,19 +35625,11 @@ function linkNeedsChange(group, limit) {
         return false;
     return !group.publicLinkLimitEnabled || group.publicLinkLimit !== limit;
 }
-function planConfiguration(build, wanted) {
+function planNotes(build, whatToTest) {
     const warnings = [];
-    const notes = [];
-    let compliance;
-    if (wanted.usesNonExemptEncryption !== undefined) {
-        if (build.usesNonExemptEncryption === undefined || build.usesNonExemptEncryption === null)
-            compliance = wanted.usesNonExemptEncryption;
-        else if (build.usesNonExemptEncryption !== wanted.usesNonExemptEncryption)
-            warnings.push(`The build already answers export compliance with usesNonExemptEncryption: ${build.usesNonExemptEncryption}; it was left as it is (uses-non-exempt-encryption is ${wanted.usesNonExemptEncryption}).`);
-    }
     const localizations = [];
     const unchangedLocales = [];
-    for (const [locale, raw] of Object.entries(wanted.whatToTest)) {
+    for (const [locale, raw] of Object.entries(whatToTest)) {
         const { text, changes } = sanitiseNotes(raw, locale);
         warnings.push(...changes);
         const existing = build.localizations.find((l) => l.locale.toLowerCase() === locale.toLowerCase());
@@ -35350,6 +35637,18 @@ function planConfiguration(build, wanted) {
             unchangedLocales.push(locale);
         else
             localizations.push({ locale: existing?.locale ?? locale, text, id: existing?.id });
+    }
+    return { localizations, unchangedLocales, warnings };
+}
+function planConfiguration(build, wanted) {
+    const notes = [];
+    const { localizations, unchangedLocales, warnings } = planNotes(build, wanted.whatToTest);
+    let compliance;
+    if (wanted.usesNonExemptEncryption !== undefined) {
+        if (build.usesNonExemptEncryption === undefined || build.usesNonExemptEncryption === null)
+            compliance = wanted.usesNonExemptEncryption;
+        else if (build.usesNonExemptEncryption !== wanted.usesNonExemptEncryption)
+            warnings.push(`The build already answers export compliance with usesNonExemptEncryption: ${build.usesNonExemptEncryption}; it was left as it is (uses-non-exempt-encryption is ${wanted.usesNonExemptEncryption}).`);
     }
     const targetGroups = [...wanted.groups];
     let publicLink;
@@ -35366,8 +35665,10 @@ function planConfiguration(build, wanted) {
         }
     }
     const has = new Set(build.groupIds);
-    const addGroups = targetGroups.filter((g) => !has.has(g.id) && !g.hasBuild);
-    const groupsAlready = targetGroups.filter((g) => has.has(g.id) || g.hasBuild);
+    const groupsAllBuilds = targetGroups.filter((g) => g.allBuilds && !has.has(g.id));
+    const linkable = targetGroups.filter((g) => !groupsAllBuilds.includes(g));
+    const addGroups = linkable.filter((g) => !has.has(g.id) && !g.hasBuild);
+    const groupsAlready = linkable.filter((g) => has.has(g.id) || g.hasBuild);
     const testerIds = new Set(build.testerIds);
     const addTesters = wanted.testers.filter((t) => !testerIds.has(t.id));
     const testersAlready = wanted.testers.filter((t) => testerIds.has(t.id));
@@ -35389,6 +35690,7 @@ function planConfiguration(build, wanted) {
         unchangedLocales,
         addGroups,
         groupsAlready,
+        groupsAllBuilds,
         publicLink,
         addTesters,
         testersAlready,
@@ -35425,6 +35727,84 @@ function platformInput(platform) {
 function readPlatform(inputs, name = 'platform') {
     const value = inputs.enumeration(name, Object.keys(PLATFORMS));
     return value && PLATFORMS[value];
+}
+
+;// CONCATENATED MODULE: ./src/shared/locales.ts
+
+/**
+ * The locales App Store Connect takes for App Store version localizations (Apple's "App Store
+ * localizations" reference; the same list fastlane deliver keeps), spelled as the API spells them.
+ */
+const APP_STORE_LOCALES = [
+    'ar-SA',
+    'bn-BD',
+    'ca',
+    'cs',
+    'da',
+    'de-DE',
+    'el',
+    'en-AU',
+    'en-CA',
+    'en-GB',
+    'en-US',
+    'es-ES',
+    'es-MX',
+    'fi',
+    'fr-CA',
+    'fr-FR',
+    'gu-IN',
+    'he',
+    'hi',
+    'hr',
+    'hu',
+    'id',
+    'it',
+    'ja',
+    'kn-IN',
+    'ko',
+    'ml-IN',
+    'mr-IN',
+    'ms',
+    'nl-NL',
+    'no',
+    'or-IN',
+    'pa-IN',
+    'pl',
+    'pt-BR',
+    'pt-PT',
+    'ro',
+    'ru',
+    'sk',
+    'sl-SI',
+    'sv',
+    'ta-IN',
+    'te-IN',
+    'th',
+    'tr',
+    'uk',
+    'ur-PK',
+    'vi',
+    'zh-Hans',
+    'zh-Hant'
+];
+/** The supported locale spelled as Apple spells it (`en-us` -> `en-US`), or undefined. */
+function supportedLocale(locale, list = APP_STORE_LOCALES) {
+    const wanted = locale.trim().replace(/_/g, '-').toLowerCase();
+    return list.find((l) => l.toLowerCase() === wanted);
+}
+/** The `n` supported locales nearest to `locale`, nearest first (same language first). */
+function locales_nearest(locale, n = 3, list = APP_STORE_LOCALES) {
+    const wanted = locale.trim().replace(/_/g, '-').toLowerCase();
+    const language = wanted.split('-')[0];
+    return [...list]
+        .map((l) => {
+        const lower = l.toLowerCase();
+        const sameLanguage = lower.split('-')[0] === language ? 0 : 100;
+        return [l, sameLanguage + levenshtein(wanted, lower)];
+    })
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([l]) => l);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -40454,8 +40834,36 @@ const workflowEvent = () => github_context;
 
 
 
+
 const LOCALE = /^[a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+/** Spellings people write for a supported locale (suggested first, never taken silently). */
+const LOCALE_ALIASES = {
+    'en-uk': 'en-GB',
+    'zh-cn': 'zh-Hans',
+    'zh-sg': 'zh-Hans',
+    'zh-tw': 'zh-Hant',
+    'zh-hk': 'zh-Hant',
+    nb: 'no',
+    'nb-no': 'no',
+    iw: 'he',
+    'he-il': 'he'
+};
+/**
+ * The locale as App Store Connect spells it (`en-us` -> `en-US`); one it does not support (`zz-ZZ`,
+ * `en-UK`) is an error naming the input and the nearest supported ones, before any request.
+ */
+function checkLocale(locale, input, where) {
+    const known = supportedLocale(locale);
+    if (known)
+        return known;
+    const alias = LOCALE_ALIASES[locale.trim().replace(/_/g, '-').toLowerCase()];
+    const near = [...new Set([...(alias ? [alias] : []), ...locales_nearest(locale, 3)])].slice(0, 3);
+    const what = where
+        ? `${where} has '${locale}', which App Store Connect does not support for What to Test`
+        : `'${locale}' is not a locale App Store Connect supports for What to Test`;
+    throw new ConfigurationError(`${what}; the nearest are ${near.join(', ')}. Nothing was changed.`, input);
+}
 function readWhatToTestFile(path) {
     let text;
     try {
@@ -40466,7 +40874,7 @@ function readWhatToTestFile(path) {
     }
     let parsed;
     try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     }
     catch (e) {
         throw new ConfigurationError(`'${path}' is not valid JSON (${e.message}); write an object such as {"en-US": "Test the new login", "de-DE": "…"}.`, 'what-to-test-file');
@@ -40479,7 +40887,12 @@ function readWhatToTestFile(path) {
             throw new ConfigurationError(`'${path}' has '${locale}', which is not a locale such as en-US.`, 'what-to-test-file');
         if (typeof notes !== 'string')
             throw new ConfigurationError(`'${path}' gives ${locale} a ${Array.isArray(notes) ? 'list' : typeof notes}; the notes must be a string.`, 'what-to-test-file');
-        out[locale] = notes;
+        const known = checkLocale(locale, 'what-to-test-file', `'${path}'`);
+        if (out[known] !== undefined)
+            throw new ConfigurationError(`'${path}' gives notes for ${known} twice (as ${Object.keys(parsed)
+                .filter((k) => supportedLocale(k) === known)
+                .join(' and ')}); keep one.`, 'what-to-test-file');
+        out[known] = notes;
     }
     return out;
 }
@@ -40492,11 +40905,13 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     const version = inputs.optional('version');
     const buildNumber = inputs.optional('build-number');
     const waitForProcessing = inputs.boolean('wait-for-processing', true);
-    const processingTimeoutMs = inputs.duration('processing-timeout', '30m');
-    const pollIntervalMs = inputs.duration('poll-interval', '30s');
+    const processingTimeoutMs = inputs.duration('processing-timeout', '30m', {
+        max: DURATION_MAX.timeout
+    });
+    const pollIntervalMs = inputs.duration('poll-interval', '30s', { max: DURATION_MAX.poll });
     const usesNonExemptEncryption = inputs.tristate('uses-non-exempt-encryption');
     const whatToTestText = inputs.optional('what-to-test');
-    const whatToTestLocale = inputs.optional('what-to-test-locale') ?? 'en-US';
+    const localeInput = inputs.optional('what-to-test-locale') ?? 'en-US';
     const whatToTestFile = inputs.optional('what-to-test-file');
     const whatToTestFromCommit = inputs.boolean('what-to-test-from-commit', false);
     const groups = inputs.list('groups');
@@ -40515,8 +40930,9 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
         throw new ConfigurationError('must be longer than zero, e.g. 30m.', 'processing-timeout');
     if (pollIntervalMs < 100)
         throw new ConfigurationError('must be at least 100ms, e.g. 30s.', 'poll-interval');
-    if (!LOCALE.test(whatToTestLocale))
-        throw new ConfigurationError(`'${whatToTestLocale}' is not a locale such as en-US.`, 'what-to-test-locale');
+    if (!LOCALE.test(localeInput))
+        throw new ConfigurationError(`'${localeInput}' is not a locale such as en-US.`, 'what-to-test-locale');
+    const whatToTestLocale = checkLocale(localeInput, 'what-to-test-locale');
     const whatToTest = whatToTestFile ? readWhatToTestFile(whatToTestFile) : {};
     if (whatToTestText !== undefined) {
         if (whatToTest[whatToTestLocale] !== undefined)
@@ -40556,97 +40972,175 @@ function readSettings(inputs = new Inputs(), event = workflowEvent) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/summary.ts
-
-
-/** Escapes a value for a Markdown table cell. */
-function cell(value) {
-    if (value === undefined || value === null || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
+;// CONCATENATED MODULE: ./src/shared/asc/web-links.ts
 /**
- * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
- * terminal (the demo prints it as it is).
+ * App Store Connect's web pages, for the links in job summaries. Kept in one place: when Apple
+ * moves a page, this is the one file to change. The forms are the ones App Store Connect's own
+ * navigation uses (`/apps/<app id>/…`).
  */
-class summary_Summary {
-    parts = [];
-    heading(text, level = 2) {
-        this.parts.push(`${'#'.repeat(level)} ${text}`);
-        return this;
-    }
-    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
-    status(outcome, text) {
-        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
-        return this;
-    }
-    /** Internal figures (request counts, timings), collapsed. */
-    details(title, body) {
-        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
-        return this;
-    }
-    text(text) {
-        this.parts.push(text);
-        return this;
-    }
-    table(headers, rows) {
-        if (!rows.length)
-            return this;
-        const lines = [
-            `| ${headers.map(cell).join(' | ')} |`,
-            `| ${headers.map(() => '---').join(' | ')} |`,
-            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(lines.join('\n'));
-        return this;
-    }
-    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
-    facts(entries) {
-        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
-    }
-    list(items) {
-        if (items.length)
-            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n\n') + '\n';
-    }
-    /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
-    async write() {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await summary.addRaw(this.toString(), true).write();
-    }
+const WEB = 'https://appstoreconnect.apple.com';
+const PLATFORM_SEGMENT = {
+    IOS: 'ios',
+    MAC_OS: 'macos',
+    TV_OS: 'tvos',
+    VISION_OS: 'visionos'
+};
+/** Only an ID Apple would issue becomes part of a link (server text never shapes a URL). */
+function id(value) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(value))
+        throw new Error(`not an App Store Connect ID: ${value}`);
+    return value;
+}
+const webLinks = {
+    app: (appId) => `${WEB}/apps/${id(appId)}`,
+    testflight: (appId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}`,
+    build: (appId, buildId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}/${id(buildId)}`,
+    betaGroup: (appId, groupId) => `${WEB}/apps/${id(appId)}/testflight/groups/${id(groupId)}`,
+    version: (appId, versionId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/distribution/${PLATFORM_SEGMENT[platform]}/version/${id(versionId)}`,
+    resolutionCenter: (appId) => `${WEB}/apps/${id(appId)}/distribution/reviewsubmissions`,
+    profiles: () => 'https://developer.apple.com/account/resources/profiles/list',
+    certificates: () => 'https://developer.apple.com/account/resources/certificates/list'
+};
+/** A Markdown link, or the plain text when there is no URL. */
+function mdLink(text, url) {
+    const label = text.replace(/[[\]]/g, '\\$&');
+    return url ? `[${label}](${url})` : label;
+}
+
+;// CONCATENATED MODULE: ./src/shared/dates.ts
+/**
+ * Apple's dates, read and shown one way everywhere. App Store Connect answers carry
+ * `2020-11-28T13:56:50.220+0000` (no colon in the offset, seen in provisioning answers) as well as
+ * `2026-11-23T18:17:00-07:00` and `…Z`: every comparison (expiry, age, newest) reads them to the same
+ * instant through `parseAppleDate`.
+ */
+const NO_COLON_OFFSET = /([+-])(\d{2})(\d{2})$/;
+/** Epoch milliseconds of an Apple date, or undefined when it is missing or not a date. */
+function parseAppleDate(value) {
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    const text = value.trim().replace(NO_COLON_OFFSET, '$1$2:$3');
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+/** `2026-11-23 18:17 UTC`: the one way dates are shown in logs and summaries. */
+function formatDate(value) {
+    const ms = typeof value === 'string'
+        ? parseAppleDate(value)
+        : value instanceof Date
+            ? value.getTime()
+            : value;
+    if (ms === undefined || !Number.isFinite(ms))
+        return '—';
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+/** Like `Date.parse`, NaN for what is not a date, but reading Apple's `+0000` offsets too. */
+function appleTime(value) {
+    return parseAppleDate(value) ?? NaN;
+}
+
+;// CONCATENATED MODULE: ./src/shared/display.ts
+
+
+const DISPLAY = {
+    ios: 'iOS',
+    macos: 'macOS',
+    tvos: 'tvOS',
+    visionos: 'visionOS'
+};
+/** Apple's display name of a platform: iOS, macOS, tvOS, visionOS. */
+function platformName(platform) {
+    return DISPLAY[platformInput(platform)] ?? platform;
+}
+/** `2026-11-23 18:17 UTC` (undefined stays undefined, for optional summary facts). */
+function display_formatDate(iso) {
+    return parseAppleDate(iso) === undefined ? undefined : formatDate(iso);
 }
 
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/report.ts
 
 
+
+
+const ACTION_NAME = 'Distribute to TestFlight';
+/** Only Apple's own join links become links (server text never shapes a URL elsewhere). */
+const TESTFLIGHT_LINK = /^https:\/\/testflight\.apple\.com\/join\/[A-Za-z0-9]+$/;
 const mb = (bytes) => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+/** `1.2.0 (42)`. */
+function buildName(f) {
+    const version = f.build?.version ?? f.target?.version;
+    const number = f.build?.buildNumber ?? f.target?.buildNumber ?? '?';
+    return `${version ? `${version} ` : ''}(${number})`;
+}
+/** Every group that has the build once the run is done, in the order asked. */
+function groupsWithBuild(result) {
+    if (!result)
+        return [];
+    const names = [
+        ...result.groupsAdded,
+        ...result.groupsAlready,
+        ...result.groupsAllBuilds,
+        ...(result.publicLinkGroup ? [result.publicLinkGroup] : [])
+    ];
+    return [...new Set(names)];
+}
+/** The outcome in one sentence: `1.2.0 (42) is on TestFlight for QA, Friends and Family.` */
+function outcomeLine(f) {
+    const name = `${f.app?.name ? `${f.app.name} ` : ''}${buildName(f)}`;
+    if (f.build?.processingState !== 'VALID')
+        return `${name} is ${f.build?.processingState ?? 'PROCESSING'} in App Store Connect.`;
+    const groups = groupsWithBuild(f.result);
+    if (!groups.length)
+        return `${name} is on TestFlight.`;
+    const list = groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups.at(-1)}` : groups[0];
+    return `${name} is on TestFlight for ${list}.`;
+}
+function outcomeOf(f) {
+    if (f.error)
+        return 'fail';
+    return f.warnings?.length || f.skipped?.length || f.result?.groupsRefused.length ? 'warn' : 'ok';
+}
 function renderSummary(f) {
     const { app, build, upload, result } = f;
-    const s = new summary_Summary().heading(`TestFlight: ${app.name || app.bundleId} ${build.version ?? f.target.version ?? ''} (${build.buildNumber})`);
-    const list = (added = [], already = []) => [...added.map((x) => `${x} (added)`), ...already.map((x) => `${x} (already)`)].join(', ') ||
-        undefined;
+    const s = new summary_Summary().heading(ACTION_NAME);
+    const outcome = outcomeOf(f);
+    s.status(outcome, f.error ?? outcomeLine(f));
+    if (f.error)
+        s.text(`**Already done:** ${f.done?.length ? f.done.join(', ') : 'nothing was changed'}.`);
+    const platform = (build?.platform ?? f.target?.platform);
+    const list = (...parts) => parts.flatMap(([names = [], how]) => names.map((n) => `${n} (${how})`)).join(', ') || undefined;
+    const notes = [...(f.notes ?? []), ...(result?.localizations ?? [])];
     s.facts([
-        ['App', `${app.name} (${app.bundleId}, ${app.id})`],
-        ['Version', build.version ?? f.target.version],
-        ['Build', `${build.buildNumber} (${build.id})`],
-        ['Platform', build.platform ?? f.target.platform],
-        ['Processing', `${build.processingState ?? '—'} after ${formatDuration(f.waitedMs)}`],
+        [
+            'App',
+            app
+                ? `${mdLink(app.name || app.bundleId, webLinks.app(app.id))} (${app.bundleId})`
+                : undefined
+        ],
+        [
+            'Build',
+            build && app
+                ? `${mdLink(buildName(f), webLinks.build(app.id, build.id, platform))} (${build.id}${build.uploadedDate ? `, uploaded ${display_formatDate(build.uploadedDate)}` : ''})`
+                : undefined
+        ],
+        ['Platform', platform ? platformName(platform) : undefined],
+        [
+            'Processing',
+            build ? `${build.processingState ?? '—'} after ${formatDuration(f.waitedMs ?? 0)}` : undefined
+        ],
         [
             'Upload',
             upload
                 ? `${mb(upload.bytes)} in ${upload.parts} part(s), ${formatDuration(upload.transferMs)} (${mb((upload.bytes / Math.max(1, upload.transferMs)) * 1000)}/s)${upload.retries ? `, ${upload.retries} retried` : ''}`
                 : undefined
         ],
+        ['What to Test', notes.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined],
         [
-            'What to Test',
-            result?.localizations.map((l) => `${l.locale} (${l.action})`).join(', ') || undefined
+            'Groups',
+            list([result?.groupsAdded, 'added'], [result?.groupsAlready, 'already'], [result?.groupsAllBuilds, 'has every build'], [result?.groupsRefused.map((r) => r.name), 'refused'])
         ],
-        ['Groups', list(result?.groupsAdded, result?.groupsAlready)],
-        ['Testers', list(result?.testersAdded, result?.testersAlready)],
+        ['Testers', list([result?.testersAdded, 'added'], [result?.testersAlready, 'already'])],
         [
             'Beta review',
             result?.reviewState
@@ -40656,12 +41150,20 @@ function renderSummary(f) {
         ['Notification', result?.notified],
         [
             'Public link',
-            result?.publicLink ? `${result.publicLink} (${result.publicLinkGroup})` : undefined
-        ],
-        ['Requests', f.requests]
+            result?.publicLink
+                ? `${mdLink(result.publicLink, TESTFLIGHT_LINK.test(result.publicLink) ? result.publicLink : undefined)} (${result.publicLinkGroup})`
+                : undefined
+        ]
     ]);
-    if (result?.notes.length)
-        s.list(result.notes);
+    const attention = [
+        ...(f.skipped ?? []).map((x) => `Skipped: ${x}`),
+        ...(f.warnings ?? []),
+        ...(result?.notes ?? [])
+    ];
+    if (attention.length)
+        s.heading('Notes', 3).list(attention);
+    if (f.requests !== undefined)
+        s.details('Requests', `${f.requests} request(s) to App Store Connect.`);
     return s.toString();
 }
 async function writeSummary(f) {
@@ -40741,7 +41243,7 @@ async function settleLimit(items, limit, fn) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/distribute-to-testflight/testflight-api.ts
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/refusals.ts
 
 /**
  * App Store Connect refused a create because the thing exists already (HTTP 409): a localization
@@ -40762,9 +41264,44 @@ class ConflictError extends Error {
         this.name = 'ConflictError';
     }
 }
+/**
+ * App Store Connect refused to give the build to a group (HTTP 409 or 422), e.g. an internal group
+ * that has every build: "Builds cannot be assigned to this internal group."
+ */
+class RefusedError extends Error {
+    detail;
+    cause;
+    code = 'refused';
+    constructor(detail, cause) {
+        super(`groups: ${detail ?? 'refused'}`);
+        this.detail = detail;
+        this.cause = cause;
+        this.name = 'RefusedError';
+    }
+}
+/** Apple's words for "this internal group has every build already". */
+const ALL_BUILDS_REFUSAL = /internal group/i;
+/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
+async function conflictAs(step, request) {
+    try {
+        return await request();
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 409)
+            throw new ConflictError(step, e.errors[0]?.detail, e);
+        throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/distribute-to-testflight/testflight-api.ts
+
+
+
 const GROUP_FIELDS = [
     'name',
+    'createdDate',
     'isInternalGroup',
+    'hasAccessToAllBuilds',
     'publicLinkEnabled',
     'publicLinkLimitEnabled',
     'publicLinkLimit',
@@ -40776,6 +41313,8 @@ function toGroup(r) {
         id: r.id,
         name: String(a.name ?? ''),
         isInternal: a.isInternalGroup === true,
+        allBuilds: a.isInternalGroup === true && a.hasAccessToAllBuilds === true,
+        createdDate: a.createdDate,
         publicLinkEnabled: a.publicLinkEnabled,
         publicLinkLimitEnabled: a.publicLinkLimitEnabled,
         publicLinkLimit: a.publicLinkLimit,
@@ -40789,17 +41328,6 @@ function linkAttributes(link) {
     if (link.limit !== undefined)
         Object.assign(attributes, { publicLinkLimitEnabled: true, publicLinkLimit: link.limit });
     return attributes;
-}
-/** Runs `request`, turning Apple's 409 into a ConflictError of `step`. */
-async function conflictAs(step, request) {
-    try {
-        return await request();
-    }
-    catch (e) {
-        if (e instanceof ApiError && e.status === 409)
-            throw new ConflictError(step, e.errors[0]?.detail, e);
-        throw e;
-    }
 }
 class AscTestFlightApi {
     client;
@@ -40858,13 +41386,38 @@ class AscTestFlightApi {
         });
     }
     async addBuildToGroups(buildId, groupIds) {
-        await this.client.post(`${buildPath(buildId)}/relationships/betaGroups`, { data: groupIds.map((id) => ({ type: 'betaGroups', id })) }, { idempotent: true });
+        try {
+            await this.client.post(`${buildPath(buildId)}/relationships/betaGroups`, { data: groupIds.map((id) => ({ type: 'betaGroups', id })) }, { idempotent: true });
+        }
+        catch (e) {
+            if (e instanceof ApiError && (e.status === 409 || e.status === 422))
+                throw new RefusedError(e.errors[0]?.detail, e);
+            throw e;
+        }
+    }
+    async groupsNamed(appId, name) {
+        const { data } = await this.client.all('/v1/betaGroups', {
+            'filter[app]': [appId],
+            'filter[name]': [name],
+            'fields[betaGroups]': GROUP_FIELDS
+        });
+        return data.map(toGroup).filter((g) => g.name === name);
+    }
+    async deleteGroup(groupId) {
+        try {
+            await this.client.delete(`/v1/betaGroups/${encodeURIComponent(groupId)}`);
+        }
+        catch (e) {
+            if (e instanceof ApiError && e.status === 404)
+                return;
+            throw e;
+        }
     }
     async addTestersToBuild(buildId, testerIds) {
         await this.client.post(`${buildPath(buildId)}/relationships/individualTesters`, { data: testerIds.map((id) => ({ type: 'betaTesters', id })) }, { idempotent: true });
     }
     async createPublicLinkGroup(appId, buildId, name, link) {
-        const doc = await this.client.post('/v1/betaGroups', {
+        const doc = await conflictAs('groups', () => this.client.post('/v1/betaGroups', {
             data: {
                 type: 'betaGroups',
                 attributes: { name, isInternalGroup: false, ...linkAttributes(link) },
@@ -40883,7 +41436,7 @@ class AscTestFlightApi {
                 const found = data.find((g) => g.attributes?.name === name);
                 return found ? { data: found } : undefined;
             }
-        });
+        }));
         return toGroup(doc.data);
     }
     async enablePublicLink(groupId, link) {
@@ -40935,7 +41488,7 @@ const reviewState = (r) => r.attributes?.betaReviewState;
 ;// CONCATENATED MODULE: ./src/distribute-to-testflight/apply.ts
 
 
-/** Localizations written at once. */
+/** Localizations (and, after a refusal, single groups) written at once. */
 const LOCALIZATION_CONCURRENCY = 4;
 /** Answers export compliance, when the plan says to. */
 async function applyCompliance(api, t, plan) {
@@ -40979,10 +41532,52 @@ async function applyLocalizations(api, t, plan) {
         ...changed
     ];
 }
-/** Adds the build to the plan's groups, in one request. */
+/**
+ * Adds the build to the plan's groups in one request. When Apple refuses that request, the groups
+ * are given one per request, so one group's refusal (an internal group that has every build) never
+ * loses the others; a refusal that says the group is internal means it has the build already.
+ */
 async function applyGroups(api, t, plan) {
-    if (plan.addGroups.length)
+    const outcome = { added: [], allBuilds: [], refused: [] };
+    if (!plan.addGroups.length)
+        return outcome;
+    try {
         await api.addBuildToGroups(t.build.id, plan.addGroups.map((g) => g.id));
+        outcome.added.push(...plan.addGroups);
+        return outcome;
+    }
+    catch (e) {
+        if (!(e instanceof RefusedError))
+            throw e;
+        if (plan.addGroups.length === 1)
+            return sort(outcome, plan.addGroups[0], e);
+    }
+    await mapLimit(plan.addGroups, LOCALIZATION_CONCURRENCY, async (group) => {
+        try {
+            await api.addBuildToGroups(t.build.id, [group.id]);
+            outcome.added.push(group);
+        }
+        catch (e) {
+            if (!(e instanceof RefusedError))
+                throw e;
+            sort(outcome, group, e);
+        }
+    });
+    const order = (list) => plan.addGroups.filter((g) => list.includes(g));
+    return {
+        added: order(outcome.added),
+        allBuilds: order(outcome.allBuilds),
+        refused: plan.addGroups
+            .map((g) => outcome.refused.find((r) => r.group === g))
+            .filter((r) => r !== undefined)
+    };
+}
+function sort(outcome, group, e) {
+    if (ALL_BUILDS_REFUSAL.test(e.detail ?? ''))
+        outcome.allBuilds.push(group);
+    else
+        outcome.refused.push({ group, detail: e.detail });
+    return outcome;
 }
 /** Gives the build to the plan's individual testers, in one request. */
 async function applyTesters(api, t, plan) {
@@ -40994,18 +41589,56 @@ async function applyPublicLink(api, t, plan) {
     const pl = plan.publicLink;
     if (!pl)
         return {};
-    if (pl.action === 'create') {
-        const group = await api.createPublicLinkGroup(t.appId, t.build.id, pl.name, {
-            limit: pl.limit
-        });
-        return {
-            group: group.name,
-            link: group.publicLink ?? (await api.publicLink(group.id)),
-            note: `Created the external group '${group.name}' with a public link.`
-        };
-    }
+    if (pl.action === 'create')
+        return createPublicLink(api, t, pl.name, pl.limit);
     const group = pl.action === 'update' ? await api.enablePublicLink(pl.group.id, { limit: pl.limit }) : pl.group;
     return { group: pl.group.name, link: group.publicLink ?? (await api.publicLink(pl.group.id)) };
+}
+/** The one every run keeps among groups of one name: the oldest (by createdDate, then lowest ID). */
+function keeperOf(groups) {
+    const time = (g) => {
+        const ms = g.createdDate ? Date.parse(g.createdDate) : NaN;
+        return Number.isNaN(ms) ? Infinity : ms;
+    };
+    return [...groups].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+}
+/**
+ * Creates the public link group, then looks again: Apple accepts a second group of one name, so two
+ * runs at once can each make one. Every run keeps the oldest; the run that made another removes it.
+ * A create answered "already exists" (409) is followed by the same read, never a failure or a retry.
+ */
+async function createPublicLink(api, t, name, limit) {
+    let created;
+    try {
+        created = await api.createPublicLinkGroup(t.appId, t.build.id, name, { limit });
+    }
+    catch (e) {
+        if (!(e instanceof ConflictError))
+            throw e;
+    }
+    const same = await api.groupsNamed(t.appId, name);
+    const keeper = keeperOf(created && !same.some((g) => g.id === created.id) ? [...same, created] : same);
+    if (!keeper)
+        throw new Error(`the group '${name}' was neither created nor found`);
+    if (keeper.id === created?.id)
+        return {
+            group: keeper.name,
+            link: keeper.publicLink ?? (await api.publicLink(keeper.id)),
+            note: `Created the external group '${keeper.name}' with a public link.`
+        };
+    if (created)
+        await api.deleteGroup(created.id);
+    await api.addBuildToGroups(t.build.id, [keeper.id]);
+    const group = keeper.publicLinkEnabled && keeper.publicLink
+        ? keeper
+        : await api.enablePublicLink(keeper.id, { limit });
+    return {
+        group: keeper.name,
+        link: group.publicLink ?? (await api.publicLink(keeper.id)),
+        note: created
+            ? `Another run created the external group '${keeper.name}' at the same time; this run's copy was removed and the build given to that one.`
+            : undefined
+    };
 }
 /** Submits the build for beta review; one submitted meanwhile is reported, not submitted again. */
 async function applyReview(api, t, plan) {
@@ -41052,20 +41685,42 @@ async function applyNotification(api, t, plan) {
  * public link, testers, beta review, the notification. Creates recover lost answers by reading;
  * relationship adds are idempotent.
  */
-async function applyPlan(api, target, plan) {
+async function applyPlan(api, target, plan, step = () => undefined) {
     const complianceSet = await applyCompliance(api, target, plan);
+    if (complianceSet)
+        step('export compliance answered');
     const localizations = await applyLocalizations(api, target, plan);
-    await applyGroups(api, target, plan);
+    if (plan.localizations.length)
+        step('notes set');
+    const groups = await applyGroups(api, target, plan);
+    const given = [
+        ...groups.added,
+        ...plan.groupsAlready,
+        ...plan.groupsAllBuilds,
+        ...groups.allBuilds
+    ];
+    if (given.length)
+        step(`given to ${given.map((g) => g.name).join(', ')}`);
     const link = await applyPublicLink(api, target, plan);
+    if (link.link)
+        step(`public link of ${link.group} ready`);
     await applyTesters(api, target, plan);
+    if (plan.addTesters.length)
+        step(`given to ${plan.addTesters.length} tester(s)`);
     const review = await applyReview(api, target, plan);
+    if (review.submitted)
+        step('submitted for beta review');
     const notification = await applyNotification(api, target, plan);
+    if (notification.notified === 'sent')
+        step('testers notified');
     const notes = [...plan.notes, link.note, review.note, notification.note].filter((n) => n !== undefined);
     return {
         complianceSet,
         localizations,
-        groupsAdded: plan.addGroups.map((g) => g.name),
+        groupsAdded: groups.added.map((g) => g.name),
         groupsAlready: plan.groupsAlready.map((g) => g.name),
+        groupsAllBuilds: [...plan.groupsAllBuilds, ...groups.allBuilds].map((g) => g.name),
+        groupsRefused: groups.refused.map((r) => ({ name: r.group.name, detail: r.detail })),
         testersAdded: plan.addTesters.map((tester) => tester.email),
         testersAlready: plan.testersAlready.map((tester) => tester.email),
         reviewState: review.state,
@@ -41722,98 +42377,148 @@ function stallWindow(leftMs) {
 
 
 
+
+
+
+const ACTION = 'distribute-to-testflight';
 async function run() {
-    return runAction('distribute-to-testflight', async () => {
-        const settings = readSettings();
-        const archive = settings.ipaPath
-            ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath))
-            : undefined;
-        const target = resolveTarget(settings, archive);
-        const client = createClient(settings.connection, 'distribute-to-testflight');
-        const app = await findApp(client, {
-            appId: target.appId,
-            bundleId: target.bundleId,
-            bundleIdSource: archive && !settings.bundleId ? archive.fileName : undefined
-        });
-        const api = new AscTestFlightApi(client);
-        const request = distributionRequest(settings);
-        const wanted = await outputs_group('Checking groups and testers', () => preflight(api, app.id, request));
-        const search = {
-            appId: app.id,
-            version: target.version,
-            buildNumber: target.buildNumber,
-            platform: target.platform
-        };
-        const name = describeBuild(search);
-        const startedAt = Date.now();
-        let upload;
-        let known;
-        if (archive) {
-            known = await findBuild(client, search);
-            if (known)
-                info(`Build ${name} is already in App Store Connect; it is not uploaded again.`);
+    return runAction(ACTION, async () => {
+        const facts = {};
+        const seen = {};
+        try {
+            await distribute(facts, seen);
+        }
+        catch (error) {
+            await writeSummary({
+                ...facts,
+                ...fromReport(),
+                requests: seen.client?.stats.requests,
+                error: redact(failureMessage(ACTION, error))
+            }).catch(() => undefined);
+            runReport.summaryWritten = true;
+            throw error;
+        }
+    });
+}
+const fromReport = () => ({
+    done: [...runReport.done],
+    warnings: [...runReport.warnings],
+    skipped: [...runReport.skipped]
+});
+function warn(message, title) {
+    warning(message, { title });
+    runReport.warn(message);
+}
+async function distribute(facts, seen) {
+    const settings = readSettings();
+    const archive = settings.ipaPath
+        ? await outputs_group('Reading the archive', () => readArchive(settings.ipaPath))
+        : undefined;
+    const target = resolveTarget(settings, archive);
+    facts.target = target;
+    const client = createClient(settings.connection, ACTION);
+    seen.client = client;
+    const app = await findApp(client, {
+        appId: target.appId,
+        bundleId: target.bundleId,
+        bundleIdSource: archive && !settings.bundleId ? archive.fileName : undefined
+    });
+    facts.app = app;
+    const api = new AscTestFlightApi(client);
+    const request = distributionRequest(settings);
+    const wanted = await outputs_group('Checking groups and testers', () => preflight(api, app.id, request));
+    const search = {
+        appId: app.id,
+        version: target.version,
+        buildNumber: target.buildNumber,
+        platform: target.platform
+    };
+    const name = describeBuild(search);
+    const startedAt = Date.now();
+    let known;
+    if (archive) {
+        known = await findBuild(client, search);
+        if (known)
+            info(`Build ${name} is already in App Store Connect; it is not uploaded again.`);
+        else {
+            const sent = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
+                pollIntervalMs: settings.pollIntervalMs,
+                startedAt,
+                deadline: startedAt + settings.processingTimeoutMs,
+                log: (m) => info(m)
+            }));
+            if ('reused' in sent)
+                known = sent.buildId;
             else {
-                const sent = await outputs_group(`Uploading ${archive.fileName}`, () => uploadArchive(client, app.id, archive, target, {
-                    pollIntervalMs: settings.pollIntervalMs,
-                    startedAt,
-                    deadline: startedAt + settings.processingTimeoutMs,
-                    log: (m) => info(m)
-                }));
-                if ('reused' in sent)
-                    known = sent.buildId;
-                else {
-                    upload = sent;
-                    info(`Build upload ${upload.uploadId} is COMPLETE.`);
-                    for (const w of upload.warnings)
-                        warning(`App Store Connect: ${w}`);
-                    known = upload.buildId;
-                }
+                facts.upload = sent;
+                runReport.step(`uploaded ${archive.fileName}`);
+                info(`Build upload ${sent.uploadId} is COMPLETE.`);
+                for (const w of sent.warnings)
+                    warn(`App Store Connect: ${w}`, 'Upload warning');
+                known = sent.buildId;
             }
         }
-        const waited = await outputs_group(`Waiting for build ${name}`, () => waitForBuild(client, search, {
-            wait: settings.waitForProcessing,
-            timeoutMs: settings.processingTimeoutMs,
-            pollIntervalMs: settings.pollIntervalMs,
-            startedAt,
-            log: (m) => info(m)
-        }, known));
-        const build = waited.build;
-        info(`Build ${name} (${build.id}) is ${build.processingState}.`);
-        let result;
-        if (build.processingState === 'VALID') {
-            const plan = planConfiguration(build, wanted);
-            for (const w of plan.warnings)
-                warning(w);
-            result = await outputs_group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () => applyPlan(api, { appId: app.id, build }, plan));
-            for (const n of result.notes)
-                info(n);
+    }
+    // What to Test is accepted while the build processes: written as soon as the build is visible.
+    const writeNotes = async (visible) => {
+        facts.build = visible;
+        const notes = planNotes(visible, wanted.whatToTest);
+        for (const w of notes.warnings)
+            warn(w, 'What to Test changed');
+        facts.notes = await applyLocalizations(api, { appId: app.id, build: visible }, notes);
+        if (notes.localizations.length) {
+            runReport.step('notes set');
+            info(`What to Test set for ${notes.localizations.map((l) => l.locale).join(', ')} (build ${visible.processingState ?? 'PROCESSING'}).`);
         }
-        else {
-            const asked = wantsConfiguration(request);
-            if (asked.length)
-                warning(`Build ${name} is still ${build.processingState}, so ${asked.join(', ')} ${asked.length > 1 ? 'were' : 'was'} not applied (wait-for-processing is false). Run the step again once it is VALID.`);
+    };
+    const waited = await outputs_group(`Waiting for build ${name}`, () => waitForBuild(client, search, {
+        wait: settings.waitForProcessing,
+        timeoutMs: settings.processingTimeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        startedAt,
+        log: (m) => info(m),
+        onVisible: writeNotes
+    }, known));
+    const build = waited.build;
+    facts.build = build;
+    facts.waitedMs = Date.now() - startedAt;
+    info(`Build ${name} (${build.id}) is ${build.processingState}.`);
+    let result;
+    if (build.processingState === 'VALID') {
+        runReport.step('build VALID');
+        const plan = planConfiguration(build, { ...wanted, whatToTest: {} });
+        for (const w of plan.warnings)
+            warn(w, 'Export compliance');
+        result = await outputs_group(`Configuring TestFlight (${changingRequests(plan)} change(s))`, () => applyPlan(api, { appId: app.id, build }, plan, (step) => runReport.step(step)));
+        facts.result = result;
+        for (const g of result.groupsAllBuilds)
+            info(`'${serverText(g)}' is an internal group that has every build; it has this one too (nothing to link).`);
+        for (const r of result.groupsRefused)
+            warn(`App Store Connect refused to give the build to '${serverText(r.name)}'${r.detail ? `: ${serverText(r.detail)}` : ''}. The other groups have it.`, 'Group refused');
+        for (const n of result.notes)
+            info(serverText(n));
+    }
+    else {
+        const asked = wantsConfiguration(request);
+        if (asked.length) {
+            warning(`Build ${name} is still ${build.processingState}, so ${asked.join(', ')} ${asked.length > 1 ? 'were' : 'was'} not applied (wait-for-processing is false). Run the step again once it is VALID.`, { title: 'Configuration skipped' });
+            runReport.skip(`${asked.join(', ')}: the build is ${build.processingState} and wait-for-processing is false`);
         }
-        setOutputs({
-            'app-id': app.id,
-            'build-id': build.id,
-            version: build.version ?? target.version,
-            'build-number': build.buildNumber,
-            platform: platformInput(target.platform),
-            'processing-state': build.processingState,
-            'upload-id': upload?.uploadId,
-            'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
-            'public-link': result?.publicLink
-        });
-        await writeSummary({
-            app,
-            build,
-            target,
-            waitedMs: Date.now() - startedAt,
-            upload,
-            result,
-            requests: client.stats.requests
-        });
+    }
+    setOutputs({
+        'app-id': app.id,
+        'build-id': build.id,
+        version: build.version ?? target.version,
+        'build-number': build.buildNumber,
+        platform: platformInput(target.platform),
+        'processing-state': build.processingState,
+        'upload-id': facts.upload?.uploadId,
+        'beta-review-state': settings.submitForReview ? result?.reviewState : undefined,
+        'public-link': result?.publicLink
     });
+    notice(serverText(outcomeLine(facts)), { title: 'TestFlight' });
+    await writeSummary({ ...facts, ...fromReport(), requests: client.stats.requests });
+    runReport.summaryWritten = true;
 }
 /** The part of the settings that says what to do with the build (no credentials, no paths). */
 function distributionRequest(s) {
@@ -41828,10 +42533,10 @@ function distributionRequest(s) {
         publicLinkLimit: s.publicLinkLimit
     };
 }
+/** What waits for a VALID build (What to Test does not: it is written while processing). */
 function wantsConfiguration(s) {
     return [
         s.usesNonExemptEncryption !== undefined && 'export compliance',
-        Object.keys(s.whatToTest).length && 'What to Test',
         s.groups.length && 'groups',
         s.testers.length && 'testers',
         s.submitForReview && 'the beta review submission',

@@ -28675,6 +28675,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -28682,7 +28683,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -28708,7 +28709,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -29523,7 +29524,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -29531,7 +29532,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -29539,7 +29540,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31984,6 +31985,226 @@ function errorMessage(error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/duration.ts
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
+ * milliseconds. Returns undefined for anything else (the caller names the input in its error).
+ */
+function parseDuration(text) {
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
+    return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const parts = [];
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    if (d)
+        parts.push(`${d}d`);
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (rest && !d)
+        parts.push(`${rest}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/log.ts
+
+/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
+const actionsLogger = {
+    debug: (m) => core/* debug */.Yz(m),
+    info: (m) => core/* info */.pq(m),
+    warning: (m, properties) => core/* warning */.$e(m, { title: 'App Store Connect', ...properties })
+};
+const MAX_ECHO = 300;
+/**
+ * Text that came from App Store Connect (or any other outside source: file contents, a server's
+ * answer), made safe to print in a log line: line breaks and other control characters become
+ * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
+ * space, so no workflow command can be formed; and it is cut to `max` characters.
+ */
+function log_serverText(value, max = MAX_ECHO) {
+    let text = String(value ?? '');
+    if (text.length > max)
+        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+        .replace(/::/g, ':\u200b:')
+        .replace(/##\[/g, '#\u200b#['));
+}
+
+;// CONCATENATED MODULE: ./src/shared/inputs.ts
+
+
+
+
+/** How much of an input's value an error message echoes back. */
+const MAX_ECHOED_INPUT = 100;
+/**
+ * An input's value as an error message may echo it: cut to `max` characters (a 100,000-character
+ * value is not printed whole) and neutralised, so it can never start a workflow command.
+ */
+function inputs_echo(value, max = MAX_ECHOED_INPUT) {
+    return log_serverText(value, max);
+}
+/** Durations the shared inputs accept at most, by what they are for (see `Inputs.duration`). */
+const DURATION_MAX = {
+    /** `poll-interval` */
+    poll: 3_600_000,
+    /** `processing-timeout` and other waits */
+    timeout: 86_400_000,
+    /** `review-timeout`: Apple's review can take days */
+    review: 14 * 86_400_000
+};
+/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
+const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+/**
+ * The one set of input primitives every entry point builds its settings from. Each rejects a bad
+ * value with a ConfigurationError that names the input and says what it accepts. Every name read is
+ * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
+ */
+class Inputs {
+    reader;
+    env;
+    names = new Set();
+    constructor(reader = runnerInputs, env = process.env) {
+        this.reader = reader;
+        this.env = env;
+    }
+    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
+    optional(name, envName) {
+        this.names.add(name);
+        const value = this.reader(name)?.trim();
+        if (value)
+            return value;
+        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
+        return fromEnv || undefined;
+    }
+    required(name, hint = '') {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors_ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
+        return value;
+    }
+    /** A secret: masked as soon as it is read, and each of its lines too. */
+    secret(name, envName) {
+        const value = this.optional(name, envName);
+        if (value)
+            mask(value);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name)?.toLowerCase();
+        if (value === undefined)
+            return fallback;
+        if (TRUE.includes(value))
+            return true;
+        if (FALSE.includes(value))
+            return false;
+        throw new errors_ConfigurationError(`must be true or false, not '${inputs_echo(value)}'.`, name);
+    }
+    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
+    tristate(name) {
+        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
+    }
+    integer(name, options = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return options.fallback;
+        if (!/^[+-]?\d+$/.test(value))
+            throw new errors_ConfigurationError(`must be a whole number, not '${inputs_echo(value)}'.`, name);
+        const n = Number(value);
+        const { min, max } = options;
+        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+            const range = min !== undefined && max !== undefined
+                ? `from ${min} to ${max}`
+                : min !== undefined
+                    ? `${min} or more`
+                    : `${max} or less`;
+            throw new errors_ConfigurationError(`must be ${range}, not ${n}.`, name);
+        }
+        return n;
+    }
+    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
+    enumeration(name, values, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (!found)
+            throw new errors_ConfigurationError(`must be one of ${values.join(', ')}; got '${inputs_echo(value)}'.`, name);
+        return found;
+    }
+    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
+    list(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return [];
+        return [
+            ...new Set(value
+                .split(/[,\n]/)
+                .map((s) => s.trim())
+                .filter(Boolean))
+        ];
+    }
+    /**
+     * A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. `max` (and
+     * `min`) bound it, refused naming the input; give every wait or poll input its max (see
+     * DURATION_MAX), so no value reaches a timer beyond what makes sense.
+     */
+    duration(name, fallback, options = {}) {
+        const value = this.optional(name) ?? fallback;
+        if (value === undefined)
+            return undefined;
+        const ms = parseDuration(value);
+        if (ms === undefined)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
+        if (options.max !== undefined && ms > options.max)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too long: at most ${formatDuration(options.max)}.`, name);
+        if (options.min !== undefined && ms < options.min)
+            throw new errors_ConfigurationError(`'${inputs_echo(value)}' is too short: at least ${formatDuration(options.min)}.`, name);
+        return ms;
+    }
+    /** Parsed JSON, or undefined when unset. */
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (e) {
+            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, name);
+        }
+    }
+}
+/** Masks a secret in the runner's logs: the whole value and every line of it. */
+const masked = new Set();
+function mask(value) {
+    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
+        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
+            continue;
+        masked.add(part);
+        core/* setSecret */.Pq(part);
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -32706,173 +32927,6 @@ class SignJWT extends SignJWT_base {
 }
 
 
-;// CONCATENATED MODULE: ./src/shared/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * Parses `500ms`, `90s`, `30m`, `2h`, `30d` or a plain number of seconds (decimals allowed) into
- * milliseconds. Returns undefined for anything else (the caller names the input in its error).
- */
-function parseDuration(text) {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const value = Number(m[1]) * UNITS[(m[2] ?? 's').toLowerCase()];
-    return Number.isFinite(value) ? Math.round(value) : undefined;
-}
-/** `1h 5m`, `90s`, `250ms`: a human rendering of a duration in milliseconds. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const parts = [];
-    const d = Math.floor(s / 86400);
-    const h = Math.floor((s % 86400) / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const rest = s % 60;
-    if (d)
-        parts.push(`${d}d`);
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (rest && !d)
-        parts.push(`${rest}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/inputs.ts
-
-
-
-/** How the runner passes inputs: `INPUT_<NAME>` with spaces as underscores, hyphens kept. */
-const runnerInputs = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-const TRUE = ['true', 'yes', '1', 'on'];
-const FALSE = ['false', 'no', '0', 'off'];
-/**
- * The one set of input primitives every entry point builds its settings from. Each rejects a bad
- * value with a ConfigurationError that names the input and says what it accepts. Every name read is
- * recorded in `names`, so a test can compare what the settings read with what action.yml declares.
- */
-class Inputs {
-    reader;
-    env;
-    names = new Set();
-    constructor(reader = runnerInputs, env = process.env) {
-        this.reader = reader;
-        this.env = env;
-    }
-    /** The trimmed value, the environment variable `envName` when the input is empty, or undefined. */
-    optional(name, envName) {
-        this.names.add(name);
-        const value = this.reader(name)?.trim();
-        if (value)
-            return value;
-        const fromEnv = envName ? this.env[envName]?.trim() : undefined;
-        return fromEnv || undefined;
-    }
-    required(name, hint = '') {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new errors_ConfigurationError(`is required${hint ? `: ${hint}` : '.'}`, name);
-        return value;
-    }
-    /** A secret: masked as soon as it is read, and each of its lines too. */
-    secret(name, envName) {
-        const value = this.optional(name, envName);
-        if (value)
-            mask(value);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name)?.toLowerCase();
-        if (value === undefined)
-            return fallback;
-        if (TRUE.includes(value))
-            return true;
-        if (FALSE.includes(value))
-            return false;
-        throw new errors_ConfigurationError(`must be true or false, not '${value}'.`, name);
-    }
-    /** `true`/`false`, or undefined when unset (e.g. "leave the build as it is"). */
-    tristate(name) {
-        return this.optional(name) === undefined ? undefined : this.boolean(name, false);
-    }
-    integer(name, options = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return options.fallback;
-        if (!/^[+-]?\d+$/.test(value))
-            throw new errors_ConfigurationError(`must be a whole number, not '${value}'.`, name);
-        const n = Number(value);
-        const { min, max } = options;
-        if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-            const range = min !== undefined && max !== undefined
-                ? `from ${min} to ${max}`
-                : min !== undefined
-                    ? `${min} or more`
-                    : `${max} or less`;
-            throw new errors_ConfigurationError(`must be ${range}, not ${n}.`, name);
-        }
-        return n;
-    }
-    /** One of `values`, compared case-insensitively; returned in its canonical spelling. */
-    enumeration(name, values, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const found = values.find((v) => v.toLowerCase() === value.toLowerCase());
-        if (!found)
-            throw new errors_ConfigurationError(`must be one of ${values.join(', ')}; got '${value}'.`, name);
-        return found;
-    }
-    /** Commas or new lines; blanks dropped, duplicates kept out, order kept. */
-    list(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return [];
-        return [
-            ...new Set(value
-                .split(/[,\n]/)
-                .map((s) => s.trim())
-                .filter(Boolean))
-        ];
-    }
-    /** A duration in milliseconds: `500ms`, `90s`, `30m`, `2h`, `30d` or plain seconds. */
-    duration(name, fallback) {
-        const value = this.optional(name) ?? fallback;
-        if (value === undefined)
-            return undefined;
-        const ms = parseDuration(value);
-        if (ms === undefined)
-            throw new errors_ConfigurationError(`'${value}' is not a duration: use 500ms, 90s, 30m, 2h, 30d or a number of seconds.`, name);
-        return ms;
-    }
-    /** Parsed JSON, or undefined when unset. */
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (e) {
-            throw new errors_ConfigurationError(`is not valid JSON (${e.message}).`, name);
-        }
-    }
-}
-/** Masks a secret in the runner's logs: the whole value and every line of it. */
-const masked = new Set();
-function mask(value) {
-    for (const part of [value, ...value.split(/\r?\n|\\n/).map((l) => l.trim())]) {
-        if (part.length < 8 || /^-----(BEGIN|END) /.test(part) || masked.has(part))
-            continue;
-        masked.add(part);
-        core/* setSecret */.Pq(part);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/auth.ts
 
 
@@ -32912,14 +32966,26 @@ function parsePrivateKey(text, input = 'private-key') {
 }
 /** Reads the key from a file path (`private-key-path`). */
 function readPrivateKeyFile(path, input = 'private-key-path') {
+    if (looksLikeKey(path)) {
+        // The key itself given as a path: mask it and never echo it.
+        mask(path.trim());
+        throw new errors_ConfigurationError('looks like the key itself, not a path to it: give the key (from a secret) as private-key, or the path of the .p8 file here.', input);
+    }
     let text;
     try {
         text = (0,external_node_fs_.readFileSync)(path, 'utf8');
     }
     catch (e) {
-        throw new errors_ConfigurationError(`cannot read '${path}' (${e.code ?? 'error'}).`, input);
+        throw new errors_ConfigurationError(`cannot read '${inputs_echo(path)}' (${e.code ?? 'error'}).`, input);
     }
     return parsePrivateKey(text, input);
+}
+/** PEM text, or a long run of base64 with no path separator: key material, not a file name. */
+function looksLikeKey(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN') || /PRIVATE KEY/.test(v))
+        return true;
+    return v.length >= 64 && /^[A-Za-z0-9+=_\s-]+$/.test(v) && !/\.p8$/i.test(v);
 }
 /**
  * ES256 JWTs for App Store Connect: header `alg`, `kid`, `typ`; claims `aud`, `iat`, `exp`, and `iss`
@@ -32959,6 +33025,8 @@ class JwtTokens {
             jwt.setIssuer(issuerId);
         const token = await jwt.sign(privateKey);
         mask(token);
+        // A server that echoes only part of the token (its signature) must not print it either.
+        mask(token.slice(token.lastIndexOf('.') + 1));
         this.signed++;
         this.cached = { token, expiresAt: exp * 1000 };
         return token;
@@ -32968,34 +33036,10 @@ class JwtTokens {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/log.ts
-
-/** The runner's log: `core.debug`, `core.info` and `core.warning` annotations. */
-const actionsLogger = {
-    debug: (m) => core/* debug */.Yz(m),
-    info: (m) => core/* info */.pq(m),
-    warning: (m) => core/* warning */.$e(m)
-};
-const MAX_ECHO = 300;
-/**
- * Text that came from App Store Connect (or any other outside source: file contents, a server's
- * answer), made safe to print in a log line: line breaks and other control characters become
- * spaces, so nothing can start a line of its own; `::` and `##[` are broken up with a zero-width
- * space, so no workflow command can be formed; and it is cut to `max` characters.
- */
-function serverText(value, max = MAX_ECHO) {
-    let text = String(value ?? '');
-    if (text.length > max)
-        text = `${text.slice(0, max)}… (${text.length - max} more characters)`;
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
-        .replace(/::/g, ':\u200b:')
-        .replace(/##\[/g, '#\u200b#['));
-}
-
 ;// CONCATENATED MODULE: ./src/shared/sleep.ts
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Node's largest timer (about 24.8 days); a longer one fires after 1 ms, which would make a hot loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, Number.isFinite(ms) ? ms : MAX_TIMER_MS))));
 
 ;// CONCATENATED MODULE: ./src/shared/retry.ts
 
@@ -33045,10 +33089,11 @@ async function retry(policy, attempt, classify, hooks = {}) {
 
 ;// CONCATENATED MODULE: ./src/shared/version.ts
 /** This project's version, sent in the User-Agent; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 const PROJECT = 'app-store-connect-actions';
 
 ;// CONCATENATED MODULE: ./src/shared/asc/errors.ts
+
 /** Parses Apple's error document; tolerant of bodies that are not one. */
 function parseAppleErrors(body) {
     const errors = body?.errors;
@@ -33065,13 +33110,20 @@ class errors_ApiError extends Error {
     errors;
     method;
     path;
-    constructor(status, method, path, errors, note) {
-        super(describe(status, method, path, errors, note));
+    constructor(status, method, path, errors, note, message) {
+        super(message ?? describe(status, method, path, errors, note));
         this.name = 'ApiError';
         this.status = status;
         this.errors = errors;
         this.method = method;
         this.path = path;
+    }
+    /**
+     * An answer that is not what the request needs (not JSON, no `data` array, too big): an ApiError
+     * saying what was wrong with it, so every entry point fails with one clear message, not a TypeError.
+     */
+    static unusable(status, method, path, problem) {
+        return new errors_ApiError(status, method, path, [], undefined, `App Store Connect answered ${status} to ${method} ${path}, but ${problem}. This is not an answer the API gives: check api-base-url (a proxy or captive portal may be answering), then run the step again.`);
     }
     /** The first error's code (e.g. `STATE_ERROR`, `ENTITY_ERROR.ATTRIBUTE.INVALID`). */
     get code() {
@@ -33090,10 +33142,22 @@ function flatten(errors) {
     }
     return out;
 }
+/** Apple's words for one error, neutralised (server text), with no doubled or empty sentences. */
 function line(e) {
-    const where = e.source?.pointer ?? e.source?.parameter;
-    const text = [e.title, e.detail].filter((t, i, a) => t && a.indexOf(t) === i).join(': ');
-    return `${e.code ?? 'ERROR'}${where ? ` at ${where}` : ''}: ${text}`;
+    const clean = (t) => typeof t === 'string'
+        ? log_serverText(t)
+            .trim()
+            .replace(/[.\s]+$/, '')
+        : '';
+    const where = clean(e.source?.pointer ?? e.source?.parameter);
+    const text = [clean(e.title), clean(e.detail)]
+        .filter((t, i, a) => t && a.indexOf(t) === i)
+        .join(': ');
+    const previous = e.meta?.previousBundleVersion;
+    const extra = typeof previous === 'string' || typeof previous === 'number'
+        ? ` (previous build number: ${log_serverText(previous, 40)})`
+        : '';
+    return `${clean(e.code) || 'ERROR'}${where ? ` at ${where}` : ''}${text ? `: ${text}` : ''}${extra}`;
 }
 /** What to do, keyed by status and code. */
 function advice(status, errors, path) {
@@ -33178,6 +33242,39 @@ function classifyAscFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/shared/asc/transport.ts
 
+
+
+/** An answer refused as too big (a compression bomb, a runaway listing): never retried. */
+class BodyTooLarge extends Error {
+    limit;
+    status;
+    constructor(limit, status) {
+        super(`the answer is larger than ${Math.round(limit / 1048576)} MiB once decoded`);
+        this.limit = limit;
+        this.status = status;
+        this.name = 'BodyTooLarge';
+    }
+}
+/** Reads a body as it comes, stopping (and cancelling the transfer) once it passes `limit` bytes. */
+async function readCapped(res, limit) {
+    if (!res.body)
+        return Buffer.alloc(0);
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new BodyTooLarge(limit, res.status);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
 /**
  * One HTTP exchange, redirects not followed, bounded by `timeoutMs` (the body included). A network
  * failure or the timeout becomes a LostAnswer; an answer is decoded (JSON parsed when it says so).
@@ -33195,9 +33292,11 @@ async function exchange(fetcher, request, logger) {
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs)
         });
-        bytes = Buffer.from(await res.arrayBuffer());
+        bytes = await readCapped(res, request.maxBytes);
     }
     catch (error) {
+        if (error instanceof BodyTooLarge)
+            throw error;
         const e = error;
         const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
         const reason = timedOut
@@ -33227,8 +33326,70 @@ async function exchange(fetcher, request, logger) {
         contentType
     };
 }
+/** A 200/201 to a request for JSON must carry JSON; anything else (HTML, empty, cut) is refused. */
+function checkJsonAnswer(response, method, label, accept = 'application/json') {
+    if (!accept.includes('json') || (response.status !== 200 && response.status !== 201))
+        return response;
+    if (response.data !== undefined && response.data !== null)
+        return response;
+    const size = response.bytes?.length ?? 0;
+    const what = !response.contentType?.includes('json')
+        ? `the answer is ${size ? `${size} bytes of ${log_serverText(response.contentType ?? 'an unnamed type', 60)}` : 'empty'}, not JSON`
+        : 'the answer is not valid JSON';
+    throw errors_ApiError.unusable(response.status, method, label, what);
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/urls.ts
+
+
+/**
+ * Resolves a path of ours (`/v1/apps`) or a URL the server gave (`links.next`, a relationship
+ * link) by the WHATWG URL rules, as a browser would, and refuses anything whose origin is not the
+ * API's (or that carries credentials): `//host`, `/\\host`, leading blanks or a tab inside a path
+ * cannot move the token elsewhere. Query parameters are set on the result.
+ */
+function resolveApiUrl(base, target, query) {
+    // What the URL parser ignores, ignored first: leading/trailing C0 controls and spaces, tabs, new lines.
+    // eslint-disable-next-line no-control-regex
+    const text = target.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+    let url;
+    try {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[/\\]{2}/.test(text))
+            url = new URL(text, base);
+        else {
+            const prefix = base.pathname.replace(/\/+$/, '');
+            url = new URL(`${prefix}${/^[/\\]/.test(text) ? '' : '/'}${text}`, base);
+        }
+    }
+    catch {
+        throw new EnvironmentError('redirect', `Refusing to follow '${log_serverText(target, 100)}': it is not a URL`, {
+            advice: 'Check api-base-url and the URL asked for'
+        });
+    }
+    if (url.origin !== base.origin || url.username || url.password)
+        throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${log_serverText(url.origin, 100)} (from '${log_serverText(target, 100)}'): only ${base.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
+    for (const [name, value] of Object.entries(query ?? {})) {
+        if (value === undefined)
+            continue;
+        url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url;
+}
+/** The path and query of a URL, for messages: never credentials, never a workflow command. */
+function describeUrl(url) {
+    let search = url.search;
+    try {
+        search = decodeURIComponent(search);
+    }
+    catch {
+        // keep it encoded
+    }
+    return log_serverText(`${url.pathname}${search}`, 1000);
+}
 
 ;// CONCATENATED MODULE: ./src/shared/asc/pagination.ts
+
+
 /**
  * Every page of a collection, following `links.next` verbatim. An empty page that still links
  * onwards is read once more (Apple sometimes answers one in passing); if it stays empty the
@@ -33243,13 +33404,17 @@ async function* pages(source, logger, target, query, options, stats) {
     let rereads = 0;
     const stop = (why) => {
         stats.complete = false;
-        logger.warning(`Pagination of ${target} ${why}; stopping there, the list may be incomplete.`);
+        logger.warning(`Pagination of ${log_serverText(target)} ${why}; stopping there, the list may be incomplete.`);
     };
     while (next) {
         if (seen.has(next))
             return stop('returned a page it had already returned');
         const doc = await source.get(next);
         stats.pages++;
+        if (!Array.isArray(doc?.data)) {
+            const url = new URL(next);
+            throw errors_ApiError.unusable(200, 'GET', `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`, 'the page has no `data` list, which every page of a listing carries');
+        }
         const link = doc.links?.next;
         if (link && !(doc.data?.length > 0)) {
             if (rereads++ < 2)
@@ -33358,6 +33523,8 @@ class RateLimiter {
 
 
 
+const MiB = 1024 * 1024;
+
 /**
  * The one App Store Connect client. It owns authentication (tokens signed, cached, renewed, re-signed
  * once after a 401), the User-Agent, timeouts, the retry policy (429 with Retry-After, 500/502/503/504
@@ -33372,6 +33539,8 @@ class AscClient {
     tokens;
     userAgent;
     rateLimiter;
+    /** Whether the slow-down for a low quota has been said (it is said once). */
+    toldSlow = false;
     constructor(options) {
         this.baseUrl = new URL(options.baseUrl);
         this.tokens = options.tokens;
@@ -33383,6 +33552,8 @@ class AscClient {
             maxRetryTimeMs: options.maxRetryTimeMs ?? 5 * 60_000,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 60_000,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * MiB,
+            maxRawBodyBytes: options.maxRawBodyBytes ?? 128 * MiB,
             maxPages: options.maxPages ?? 1000,
             logger: options.logger ?? actionsLogger,
             fetch: options.fetch ?? ((...args) => fetch(...args)),
@@ -33390,28 +33561,13 @@ class AscClient {
             random: options.random ?? Math.random
         };
     }
-    /** Resolves a path (`/v1/apps`) or an absolute URL on the API host; any other host is refused. */
+    /** Resolves a path of ours or a URL the server gave; see resolveApiUrl (urls.ts). */
     url(target, query) {
-        let url;
-        if (/^https?:\/\//i.test(target)) {
-            url = new URL(target);
-            if (url.origin !== this.baseUrl.origin)
-                throw new EnvironmentError('redirect', `Refusing to send App Store Connect credentials to ${url.origin}: only ${this.baseUrl.origin} receives them`, { advice: 'Check api-base-url and the URL asked for' });
-        }
-        else {
-            const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
-            url = new URL(`${prefix}${target.startsWith('/') ? '' : '/'}${target}`, this.baseUrl);
-        }
-        for (const [name, value] of Object.entries(query ?? {})) {
-            if (value === undefined)
-                continue;
-            url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-        }
-        return url;
+        return resolveApiUrl(this.baseUrl, target, query);
     }
     /** The path and query of a URL, for messages (never carries credentials). */
     describe(url) {
-        return `${url.pathname}${url.search ? decodeURIComponent(url.search) : ''}`;
+        return describeUrl(url);
     }
     async request(method, target, options = {}) {
         const url = this.url(target, options.query);
@@ -33429,7 +33585,7 @@ class AscClient {
             random: this.opts.random,
             onRetry: ({ attempt, of, delayMs, why }) => {
                 this.stats.retries++;
-                this.opts.logger.info(`${method} ${url.pathname}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
+                this.opts.logger.info(`${method} ${this.describe(url)}: ${why}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${of}).`);
             },
             giveUp: (error, attempts) => {
                 if (error instanceof RetryableAnswer)
@@ -33450,7 +33606,7 @@ class AscClient {
             if (response.status === 401 && !signing.resigned) {
                 signing.resigned = true;
                 this.tokens.invalidate();
-                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${url.pathname}: signing a new token and retrying once.`);
+                this.opts.logger.info(`App Store Connect answered 401 to ${method} ${this.describe(url)}: signing a new token and retrying once.`);
                 response = await this.send(method, url, options);
             }
         }
@@ -33466,7 +33622,7 @@ class AscClient {
         }
         const { status } = response;
         if (status < 300)
-            return response;
+            return checkJsonAnswer(response, method, this.describe(url), options.accept);
         if (status < 400)
             throw new EnvironmentError('redirect', `${method} ${this.describe(url)} was redirected (${status}) to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed, so the token stays with ${this.baseUrl.origin}`, { advice: 'Check api-base-url' });
         if (!RETRY_STATUS.has(status))
@@ -33488,7 +33644,7 @@ class AscClient {
         if (found === undefined)
             return undefined;
         this.stats.recovered++;
-        this.opts.logger.info(`${method} ${url.pathname}: the answer was lost, but the change is there; carrying on.`);
+        this.opts.logger.info(`${method} ${this.describe(url)}: the answer was lost, but the change is there; carrying on.`);
         return { status: 200, headers: new Headers(), url: url.href, data: found, recovered: true };
     }
     apiError(response, method, url, note) {
@@ -33497,6 +33653,11 @@ class AscClient {
     /** One attempt. Network failures and timeouts become LostAnswer. */
     async send(method, url, options) {
         const pause = this.rateLimiter.delay();
+        if (pause > 0 && !this.toldSlow) {
+            this.toldSlow = true;
+            const low = this.rateLimiter.lowest;
+            this.opts.logger.info(`App Store Connect's request quota for this key is running low${low ? ` (${low.remaining} of ${low.limit} left this ${low.windowMs >= 3_600_000 ? 'hour' : 'window'})` : ''}: requests are spaced out so the rest lasts; other jobs using the same key share this quota.`);
+        }
         if (pause > 0) {
             this.opts.logger.debug(`Pacing: quota ${this.rateLimiter.lowest?.name} is low; waiting ${pause} ms.`);
             await this.opts.sleep(pause);
@@ -33514,7 +33675,25 @@ class AscClient {
         }
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
-        const response = await exchange(this.opts.fetch, { method, url, label: this.describe(url), headers, body, timeoutMs: this.opts.timeoutMs }, this.opts.logger);
+        const wantsJson = (options.accept ?? 'application/json').includes('json');
+        const maxBytes = options.maxBytes ?? (wantsJson ? this.opts.maxBodyBytes : this.opts.maxRawBodyBytes);
+        let response;
+        try {
+            response = await exchange(this.opts.fetch, {
+                method,
+                url,
+                label: this.describe(url),
+                headers,
+                body,
+                timeoutMs: this.opts.timeoutMs,
+                maxBytes
+            }, this.opts.logger);
+        }
+        catch (error) {
+            if (!(error instanceof BodyTooLarge))
+                throw error;
+            throw errors_ApiError.unusable(error.status, method, this.describe(url), `${error.message}, over the limit that keeps the runner's memory safe; it was refused`);
+        }
         this.rateLimiter.observe(response.headers.get('x-rate-limit'));
         return response;
     }
@@ -33551,6 +33730,7 @@ class AscClient {
 
 
 
+
 const DEFAULT_BASE_URL = 'https://api.appstoreconnect.apple.com';
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** `https:` always; `http:` only for a loopback host (the fake App Store Connect, a local proxy). */
@@ -33560,7 +33740,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         url = new URL(text);
     }
     catch {
-        throw new errors_ConfigurationError(`'${text}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
+        throw new errors_ConfigurationError(`'${inputs_echo(text)}' is not a URL; leave it empty for ${DEFAULT_BASE_URL}.`, input);
     }
     if (url.username || url.password)
         throw new errors_ConfigurationError('must not carry a user name or password.', input);
@@ -33568,7 +33748,7 @@ function parseBaseUrl(text, input = 'api-base-url') {
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
         return url;
-    throw new errors_ConfigurationError(`'${url.origin}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
+    throw new errors_ConfigurationError(`'${inputs_echo(url.origin)}' is refused: the API key's tokens go only over https (plain http is allowed for a loopback host such as 127.0.0.1).`, input);
 }
 function readConnectionSettings(inputs) {
     const keyId = inputs.optional('key-id', 'APP_STORE_CONNECT_KEY_ID');
@@ -33579,9 +33759,9 @@ function readConnectionSettings(inputs) {
     if (!keyId)
         throw new errors_ConfigurationError('is required: the ID of your API key (App Store Connect > Users and Access > Integrations), e.g. from a secret, or set APP_STORE_CONNECT_KEY_ID.', 'key-id');
     if (!/^[A-Za-z0-9]{6,20}$/.test(keyId))
-        throw new errors_ConfigurationError(`'${keyId}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(keyId)}' does not look like an API key ID (10 letters and digits, e.g. 2X9R4HXF34).`, 'key-id');
     if (issuerId && !/^[0-9a-fA-F-]{8,64}$/.test(issuerId))
-        throw new errors_ConfigurationError(`'${issuerId}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
+        throw new errors_ConfigurationError(`'${inputs_echo(issuerId)}' does not look like an issuer ID (a UUID such as 57246542-96fe-1a63-e053-0824d011072a).`, 'issuer-id');
     if (keyText && keyPath)
         throw new errors_ConfigurationError('give either private-key or private-key-path, not both.', 'private-key-path');
     if (!keyText && !keyPath)
@@ -33597,6 +33777,78 @@ function createClient(connection, agent, options = {}) {
         agent,
         ...options
     });
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/shared/local-paths.ts
+
+
+
+
+/**
+ * Local outputs are checked before any request that changes something, so a bad path fails the
+ * step while nothing has been done yet (a rerun would otherwise duplicate the change).
+ */
+function nearestExisting(path) {
+    let p = (0,external_node_path_.resolve)(path);
+    while (!(0,external_node_fs_.existsSync)(p)) {
+        const up = (0,external_node_path_.dirname)(p);
+        if (up === p)
+            break;
+        p = up;
+    }
+    return p;
+}
+function writable(dir) {
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file we will write: not a directory; its folder exists or can be made, and is writable. */
+function checkOutputFile(path, input) {
+    const full = resolve(path);
+    if (existsSync(full)) {
+        const st = statSync(full);
+        if (st.isDirectory())
+            throw new ConfigurationError(`'${echo(path)}' is a directory; name a file to write.`, input);
+        if (!writable(dirname(full)))
+            throw new ConfigurationError(`'${echo(path)}' cannot be written (no write permission).`, input);
+        return;
+    }
+    const base = nearestExisting(dirname(full));
+    if (!statSync(base).isDirectory())
+        throw new ConfigurationError(`'${echo(base)}' is a file, so '${echo(path)}' cannot be created in it.`, input);
+    if (!writable(base))
+        throw new ConfigurationError(`'${echo(path)}' cannot be created: '${echo(base)}' is not writable.`, input);
+}
+/** A folder we will write into: not a file; it exists or can be made, and is writable. */
+function checkOutputDir(path, input) {
+    const full = (0,external_node_path_.resolve)(path);
+    const base = nearestExisting(full);
+    if (!(0,external_node_fs_.statSync)(base).isDirectory())
+        throw new errors_ConfigurationError(base === full
+            ? `'${inputs_echo(path)}' is a file; name a folder (it is created when missing).`
+            : `'${inputs_echo(base)}' is a file, so the folder '${inputs_echo(path)}' cannot be created.`, input);
+    if (!writable(base))
+        throw new errors_ConfigurationError(`'${inputs_echo(path)}' cannot be written: '${inputs_echo(base)}' is not writable.`, input);
+}
+/**
+ * `dir/name` for a file name that came from a server (a profile's UUID, a certificate's serial):
+ * only names matching `shape` are accepted, so the path can never leave `dir`.
+ */
+function fileInside(dir, name, shape, what) {
+    if (!shape.test(name) || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+        throw new OperationFailedError(`App Store Connect gave ${what} that is not a safe file name; nothing was written.`);
+    const root = (0,external_node_path_.resolve)(dir);
+    const full = (0,external_node_path_.resolve)(root, name);
+    if (!full.startsWith(root + external_node_path_.sep))
+        throw new OperationFailedError(`App Store Connect gave ${what} that points outside ${dir}; nothing was written.`);
+    return full;
 }
 
 ;// CONCATENATED MODULE: ./src/shared/outputs.ts
@@ -33616,7 +33868,11 @@ function group(name, fn) {
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+/**
+ * A key from its header to its footer, or a header followed by key material. Our own advice quotes
+ * the bare header (`paste the whole .p8 file (-----BEGIN PRIVATE KEY----- …)`): that stays.
+ */
+const PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(?:\s|\\n)*[A-Za-z0-9+/=](?:[A-Za-z0-9+/=\s]|\\n){15,})/g;
 /**
  * A last line of defence behind masking: removes anything shaped like a JWT or a private key from a
  * message before it is printed (masking covers the values we know; this covers those we do not).
@@ -33625,7 +33881,105 @@ function redact(text) {
     return text.replace(PEM, '[private key redacted]').replace(JWT, '[token redacted]');
 }
 
+;// CONCATENATED MODULE: ./src/shared/report.ts
+const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+class RunReport {
+    done = [];
+    skipped = [];
+    warnings = [];
+    /** Set once the entry point has written its own job summary. */
+    summaryWritten = false;
+    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
+    step(text) {
+        this.done.push(text);
+    }
+    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
+    skip(text) {
+        this.skipped.push(text);
+    }
+    warn(text) {
+        this.warnings.push(text);
+    }
+    outcome(failed) {
+        if (failed)
+            return 'fail';
+        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
+    }
+}
+/** The report of this process's run (one action per process). */
+const runReport = new RunReport();
+
+;// CONCATENATED MODULE: ./src/shared/summary.ts
+
+
+/** Escapes a value for a Markdown table cell. */
+function cell(value) {
+    if (value === undefined || value === null || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/**
+ * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
+ * terminal (the demo prints it as it is).
+ */
+class Summary {
+    parts = [];
+    heading(text, level = 2) {
+        this.parts.push(`${'#'.repeat(level)} ${text}`);
+        return this;
+    }
+    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
+    status(outcome, text) {
+        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
+        return this;
+    }
+    /** Internal figures (request counts, timings), collapsed. */
+    details(title, body) {
+        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
+        return this;
+    }
+    text(text) {
+        this.parts.push(text);
+        return this;
+    }
+    table(headers, rows) {
+        if (!rows.length)
+            return this;
+        const lines = [
+            `| ${headers.map(cell).join(' | ')} |`,
+            `| ${headers.map(() => '---').join(' | ')} |`,
+            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
+        ];
+        this.parts.push(lines.join('\n'));
+        return this;
+    }
+    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
+    facts(entries) {
+        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
+    }
+    list(items) {
+        if (items.length)
+            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
+        return this;
+    }
+    toString() {
+        return this.parts.join('\n\n') + '\n';
+    }
+    /**
+     * Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. Marks the run's summary
+     * as written, so the run wrapper does not write a second one on failure.
+     */
+    async write() {
+        runReport.summaryWritten = true;
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await core/* summary */.z.addRaw(this.toString(), true).write();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/run.ts
+
+
 
 
 
@@ -33635,14 +33989,45 @@ function redact(text) {
  * the step fails with exactly one `::error::` line that says what was wrong and what to do, and
  * nothing secret is printed.
  */
-async function runAction(action, main) {
+async function runAction(action, main, title = titleOf(action)) {
     try {
         await main();
     }
     catch (error) {
-        core/* setFailed */.C1(redact(failureMessage(action, error)));
+        const message = redact(failureMessage(action, error));
+        core/* setFailed */.C1(message);
         if (error instanceof Error && error.stack)
             core/* debug */.Yz(redact(error.stack));
+        if (!runReport.summaryWritten)
+            await writeFailureSummary(title, message);
+    }
+}
+/** `expire-builds` -> `Expire builds`: the summary heading when the entry names none. */
+function titleOf(action) {
+    const words = action.replace(/-/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+/**
+ * The job summary of a failed run whose entry wrote none: the heading, `❌` and the same message as
+ * the `::error::`, then what was already done, skipped or warned about (see report.ts).
+ */
+function failureSummary(title, message, report = runReport) {
+    const s = new Summary().heading(title).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    if (report.skipped.length)
+        s.heading('Not done', 3).list(report.skipped);
+    if (report.warnings.length)
+        s.heading('Warnings', 3).list(report.warnings);
+    return s;
+}
+async function writeFailureSummary(title, message) {
+    try {
+        await failureSummary(title, message).write();
+    }
+    catch (error) {
+        // The ::error:: is out already; a summary that cannot be written must not hide it.
+        core/* debug */.Yz(`The job summary could not be written: ${errorMessage(error)}`);
     }
 }
 function failureMessage(action, error) {
@@ -33719,14 +34104,885 @@ function isFileSyscall(syscall) {
         /^(open|close|read|write|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|unlink|rename|copyfile|cp|scandir|readdir|opendir|access|realpath|readlink|symlink|link|chmod|chown|utime|futime|truncate|ftruncate|fsync)$/.test(syscall));
 }
 
+;// CONCATENATED MODULE: ./src/shared/concurrency.ts
+/**
+ * Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. The first
+ * failure stops new work from starting and is thrown once the running ones settle.
+ */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (error) {
+                failed ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failed)
+        throw failed.error;
+    return results;
+}
+/** Like mapLimit, but every item runs; failures are returned beside the results. */
+async function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, async (item, i) => {
+        try {
+            return { ok: true, value: await fn(item, i) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/shared/dates.ts
+/**
+ * Apple's dates, read and shown one way everywhere. App Store Connect answers carry
+ * `2020-11-28T13:56:50.220+0000` (no colon in the offset, seen in provisioning answers) as well as
+ * `2026-11-23T18:17:00-07:00` and `…Z`: every comparison (expiry, age, newest) reads them to the same
+ * instant through `parseAppleDate`.
+ */
+const NO_COLON_OFFSET = /([+-])(\d{2})(\d{2})$/;
+/** Epoch milliseconds of an Apple date, or undefined when it is missing or not a date. */
+function parseAppleDate(value) {
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    const text = value.trim().replace(NO_COLON_OFFSET, '$1$2:$3');
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+/** `2026-11-23 18:17 UTC`: the one way dates are shown in logs and summaries. */
+function formatDate(value) {
+    const ms = typeof value === 'string'
+        ? parseAppleDate(value)
+        : value instanceof Date
+            ? value.getTime()
+            : value;
+    if (ms === undefined || !Number.isFinite(ms))
+        return '—';
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+/** Like `Date.parse`, NaN for what is not a date, but reading Apple's `+0000` offsets too. */
+function appleTime(value) {
+    return parseAppleDate(value) ?? NaN;
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/profile-types.ts
+/** Every profile type of Apple's document, in its order. */
+const PROFILE_TYPES = [
+    'IOS_APP_DEVELOPMENT',
+    'IOS_APP_STORE',
+    'IOS_APP_ADHOC',
+    'IOS_APP_INHOUSE',
+    'MAC_APP_DEVELOPMENT',
+    'MAC_APP_STORE',
+    'MAC_APP_DIRECT',
+    'TVOS_APP_DEVELOPMENT',
+    'TVOS_APP_STORE',
+    'TVOS_APP_ADHOC',
+    'TVOS_APP_INHOUSE',
+    'MAC_CATALYST_APP_DEVELOPMENT',
+    'MAC_CATALYST_APP_STORE',
+    'MAC_CATALYST_APP_DIRECT'
+];
+const IOS_DEVICES = {
+    platform: 'IOS',
+    classes: ['IPHONE', 'IPAD', 'IPOD', 'APPLE_WATCH', 'APPLE_VISION_PRO']
+};
+const TV_DEVICES = { platform: 'IOS', classes: ['APPLE_TV'] };
+const MAC_DEVICES = { platform: 'MAC_OS', classes: ['MAC'] };
+const DEVELOPMENT = {
+    certificateTypes: ['DEVELOPMENT', 'IOS_DEVELOPMENT'],
+    certificateLabel: 'Apple Development (or iOS App Development)'
+};
+const DISTRIBUTION = {
+    certificateTypes: ['DISTRIBUTION', 'IOS_DISTRIBUTION'],
+    certificateLabel: 'Apple Distribution (or iOS Distribution)'
+};
+const MAC_DEVELOPMENT = {
+    certificateTypes: ['DEVELOPMENT', 'MAC_APP_DEVELOPMENT'],
+    certificateLabel: 'Apple Development (or Mac Development)'
+};
+const MAC_DISTRIBUTION = {
+    certificateTypes: ['DISTRIBUTION', 'MAC_APP_DISTRIBUTION'],
+    certificateLabel: 'Apple Distribution (or Mac App Distribution)'
+};
+const DEVELOPER_ID = {
+    certificateTypes: ['DEVELOPER_ID_APPLICATION_G2', 'DEVELOPER_ID_APPLICATION'],
+    certificateLabel: 'Developer ID Application'
+};
+function kind(base, label, devices) {
+    return {
+        certificateTypes: [...base.certificateTypes],
+        certificateLabel: base.certificateLabel,
+        label,
+        devices: devices && { platform: devices.platform, classes: [...devices.classes] }
+    };
+}
+const PROFILE_KINDS = {
+    IOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'Development', IOS_DEVICES),
+    IOS_APP_STORE: kind(DISTRIBUTION, 'App Store'),
+    IOS_APP_ADHOC: kind(DISTRIBUTION, 'Ad Hoc', IOS_DEVICES),
+    IOS_APP_INHOUSE: kind(DISTRIBUTION, 'In House'),
+    MAC_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Development', MAC_DEVICES),
+    MAC_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac App Store'),
+    MAC_APP_DIRECT: kind(DEVELOPER_ID, 'Developer ID'),
+    TVOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'tvOS Development', TV_DEVICES),
+    TVOS_APP_STORE: kind(DISTRIBUTION, 'tvOS App Store'),
+    TVOS_APP_ADHOC: kind(DISTRIBUTION, 'tvOS Ad Hoc', TV_DEVICES),
+    TVOS_APP_INHOUSE: kind(DISTRIBUTION, 'tvOS In House'),
+    MAC_CATALYST_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Catalyst Development', MAC_DEVICES),
+    MAC_CATALYST_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac Catalyst App Store'),
+    MAC_CATALYST_APP_DIRECT: kind(DEVELOPER_ID, 'Mac Catalyst Developer ID')
+};
+/** The name a new profile gets (a replacement keeps the old one's name instead). */
+function defaultProfileName(bundleId, type) {
+    return `${bundleId} ${PROFILE_KINDS[type].label}`;
+}
+/** Every certificate type any of `types` may hold. */
+function certificateTypesFor(types) {
+    return [...new Set(types.flatMap((t) => PROFILE_KINDS[t].certificateTypes))];
+}
+/** Device platforms any of `types` lists devices of. */
+function devicePlatformsFor(types) {
+    return [
+        ...new Set(types.flatMap((t) => (PROFILE_KINDS[t].devices ? [PROFILE_KINDS[t].devices.platform] : [])))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/plan.ts
+
+
+
+const DAY = 86_400_000;
+function day(date) {
+    return formatDate(date);
+}
+/** What is wrong with a profile, in words; empty when it can be kept. */
+function problems(p, facts) {
+    const out = [];
+    const kind = PROFILE_KINDS[facts.profileType];
+    if (p.state !== 'ACTIVE')
+        out.push(`${p.state || 'unknown state'}`);
+    if (facts.capabilitiesAdded?.length)
+        out.push(`enabling ${facts.capabilitiesAdded.join(', ')} turns it INVALID (Apple invalidates a bundle ID's profiles when its capabilities change)`);
+    const expires = parseAppleDate(p.expirationDate);
+    if (expires === undefined || expires <= facts.now.getTime())
+        out.push(`expired${expires === undefined ? '' : ` on ${day(p.expirationDate)}`}`);
+    else if (expires <= facts.now.getTime() + facts.renewWithinDays * DAY)
+        out.push(`expires on ${day(p.expirationDate)}, within ${facts.renewWithinDays} days`);
+    const valid = new Set(facts.validCertificateIds);
+    if (!p.certificateIds.some((id) => valid.has(id)))
+        out.push(`holds no valid ${kind.certificateLabel} certificate`);
+    if (kind.devices) {
+        const held = new Set(p.deviceIds);
+        const missing = facts.devices.filter((d) => !d.id || !held.has(d.id));
+        if (missing.length)
+            out.push(`lacks ${missing.length} enabled device${missing.length === 1 ? '' : 's'} (${missing
+                .slice(0, 3)
+                .map((d) => d.name)
+                .join(', ')}${missing.length > 3 ? ', …' : ''})`);
+    }
+    return out;
+}
+/** Latest expiry first, then ACTIVE before INVALID. */
+function better(a, b) {
+    return ((parseAppleDate(b.expirationDate) ?? 0) - (parseAppleDate(a.expirationDate) ?? 0) ||
+        a.id.localeCompare(b.id));
+}
+/**
+ * Decides, for one bundle ID × profile type, what to do. Profiles are grouped by name (an
+ * `exportOptions.plist` or Xcode setting names one): a name with a profile that passes every check is
+ * kept (the best one; same-named leftovers of an interrupted replacement are removed with it); a name
+ * whose profiles all fail is replaced by a new profile of that name. With no profile at all, one is
+ * created (when create-missing is on) under `<bundle ID> <type>`.
+ */
+function decide(facts) {
+    const base = { bundleId: facts.bundleId, profileType: facts.profileType };
+    if (!facts.profiles.length) {
+        const name = defaultProfileName(facts.bundleId, facts.profileType);
+        return [
+            facts.createMissing
+                ? { ...base, action: 'create', name, replaces: [], reasons: ['no profile of this type'] }
+                : {
+                    ...base,
+                    action: 'skip',
+                    name,
+                    replaces: [],
+                    reasons: ['no profile of this type, and create-missing is false']
+                }
+        ];
+    }
+    const byName = new Map();
+    for (const p of facts.profiles)
+        byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+    const decisions = [];
+    for (const [name, group] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+        const judged = group
+            .map((p) => ({ p, why: problems(p, facts) }))
+            .sort((a, b) => better(a.p, b.p));
+        const good = judged.find((j) => !j.why.length);
+        if (good) {
+            const stale = judged.filter((j) => j !== good).map((j) => j.p);
+            decisions.push({
+                ...base,
+                action: 'keep',
+                name,
+                profile: good.p,
+                replaces: stale,
+                reasons: [
+                    `valid until ${day(good.p.expirationDate)}`,
+                    ...(stale.length ? [`removes ${stale.length} stale profile(s) of the same name`] : [])
+                ]
+            });
+        }
+        else {
+            decisions.push({
+                ...base,
+                action: 'replace',
+                name,
+                replaces: judged.map((j) => j.p),
+                reasons: judged[0].why
+            });
+        }
+    }
+    return decisions;
+}
+/**
+ * What would make creating the planned profiles fail, found before any change: no valid certificate
+ * of the kind a type needs, or no device for a development or ad hoc profile.
+ */
+function checkPlan(decisions, facts, certificateIdsGiven = false) {
+    for (const d of decisions) {
+        if (d.action !== 'create' && d.action !== 'replace')
+            continue;
+        const f = facts(d);
+        const kind = PROFILE_KINDS[d.profileType];
+        if (!f.validCertificateIds.length)
+            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs a valid ${kind.certificateLabel} certificate (certificate type ${kind.certificateTypes.join(' or ')}), and ${certificateIdsGiven ? 'none of certificate-ids is one that has not expired' : 'the team has none that has not expired'}. Create one in Xcode (Settings > Accounts > Manage Certificates) or at developer.apple.com (Certificates, Identifiers & Profiles > Certificates > +), or with POST /v1/certificates${certificateIdsGiven ? ', and list its ID in certificate-ids' : ''}.`, certificateIdsGiven ? 'certificate-ids' : 'profile-types');
+        if (kind.devices && !f.devices.length)
+            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs at least one enabled ${kind.devices.classes.join('/')} device, and the team has none: list devices in devices-file or register them at developer.apple.com.`, 'devices-file');
+    }
+}
+function count(decisions) {
+    return {
+        created: decisions.filter((d) => d.action === 'create').length,
+        renewed: decisions.filter((d) => d.action === 'replace').length,
+        kept: decisions.filter((d) => d.action === 'keep').length
+    };
+}
+function validCertificate(c, now) {
+    const t = parseAppleDate(c.expirationDate);
+    return t !== undefined && t > now.getTime();
+}
+/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
+function wantedDevices(type, devices, toRegister) {
+    const kind = PROFILE_KINDS[type].devices;
+    if (!kind)
+        return [];
+    const fits = (platform, deviceClass) => platform === kind.platform &&
+        (deviceClass ? kind.classes.includes(deviceClass) : !kind.classes.includes('APPLE_TV'));
+    return [
+        ...devices
+            .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
+            .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
+        ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
+    ];
+}
+/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
+function makePlan(state, o) {
+    const factsByPair = new Map();
+    const pairFacts = (bundleId, type) => {
+        const key = `${bundleId}\n${type}`;
+        let f = factsByPair.get(key);
+        if (!f) {
+            const bundle = state.bundles.get(bundleId);
+            const certTypes = PROFILE_KINDS[type].certificateTypes;
+            f = {
+                bundleId,
+                profileType: type,
+                profiles: state.profiles.filter((p) => p.profileType === type && bundle.profileIds.includes(p.id)),
+                validCertificateIds: state.certificates
+                    .filter((c) => certTypes.includes(c.certificateType) && validCertificate(c, o.now))
+                    .map((c) => c.id),
+                devices: wantedDevices(type, state.devices, state.toRegister),
+                now: o.now,
+                renewWithinDays: o.renewWithinDays,
+                createMissing: o.createMissing,
+                capabilitiesAdded: state.capabilityChanges?.get(bundleId)
+            };
+            factsByPair.set(key, f);
+        }
+        return f;
+    };
+    const decisions = o.bundleIds.flatMap((b) => o.profileTypes.flatMap((t) => decide(pairFacts(b, t))));
+    const facts = (d) => pairFacts(d.bundleId, d.profileType);
+    checkPlan(decisions, facts, o.certificateIds.length > 0);
+    return { state, decisions, facts };
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/races.ts
+// Two runs at once (a rerun racing the first, two workflows) may each create a profile of the same
+// name: Apple does not refuse that. After creating, every run looks again (one read for all the
+// profiles it made); where a name has several, every run keeps the oldest, and the run that made
+// another removes its own. Both runs end with the same profile and exit 0.
+
+
+/** Oldest first (creation date, then id): the one every run keeps. */
+function oldestFirst(a, b) {
+    return ((parseAppleDate(a.createdDate) ?? 0) - (parseAppleDate(b.createdDate) ?? 0) ||
+        a.id.localeCompare(b.id));
+}
+/** Active profiles of the decision's name, type and bundle ID, other than those it replaces. */
+function sameAs(found, plan, d) {
+    const bundleId = plan.state.bundles.get(d.bundleId)?.id;
+    const old = new Set(d.replaces.map((p) => p.id));
+    return found
+        .filter((p) => p.name === d.name &&
+        p.profileType === d.profileType &&
+        p.bundleIdId === bundleId &&
+        p.state === 'ACTIVE' &&
+        !old.has(p.id))
+        .sort(oldestFirst);
+}
+/** After a create answered "already exists": the profile another run made, read back. */
+async function madeMeanwhile(api, plan, d) {
+    const [first] = sameAs(await api.profilesNamed([d.name], [d.profileType]), plan, d);
+    return first && withContent(api, first);
+}
+async function withContent(api, p) {
+    if (p.content)
+        return p;
+    return { ...p, content: (await api.profile(p.id))?.content };
+}
+/** Looks again at every profile this run made; gives up its own where an older one exists. */
+async function settleRaces(api, plan, outcomes, log) {
+    const made = outcomes.filter((o) => o.profile && (o.taken === 'created' || o.taken === 'replaced'));
+    if (!made.length)
+        return;
+    const found = await api.profilesNamed([...new Set(made.map((o) => o.decision.name))], [...new Set(made.map((o) => o.decision.profileType))]);
+    for (const o of made) {
+        const ours = o.profile;
+        const [keeper] = sameAs(found, plan, o.decision);
+        if (!keeper || keeper.id === ours.id)
+            continue;
+        log.info(`Another run made a profile named '${log_serverText(o.decision.name)}' at the same time: keeping the older one (${log_serverText(keeper.uuid)}) and removing ours (${log_serverText(ours.uuid)}).`);
+        await api.deleteProfile(ours.id);
+        o.profile = await withContent(api, keeper);
+        o.notes.push('another run made the same profile at the same time; kept the older one');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Small text helpers for messages: edit distance, near matches, brief lists.
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function levenshtein(a, b) {
+    if (a === b)
+        return 0;
+    if (!a.length)
+        return b.length;
+    if (!b.length)
+        return a.length;
+    let prev = new Array(b.length + 1);
+    let cur = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++)
+        prev[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        }
+        ;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
+function text_nearest(wanted, candidates, n = 3) {
+    return [...new Set(candidates)]
+        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, n)
+        .map(([c]) => c);
+}
+/** The one candidate close enough to `name` to be a likely typo of it, if any. */
+function closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+/** Lists values briefly: the first `max` then "…". */
+function briefList(values, max = 10) {
+    if (values.length <= max)
+        return values.join(', ');
+    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
+
+
+
+
+
+// Re-exported for the entry points that import it from here.
+
+function toApp(r) {
+    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
+}
+/**
+ * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
+ * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
+ * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
+ * app is read by ID and its bundle ID must be the one given.
+ */
+async function findApp(client, by) {
+    if (by.appId) {
+        const app = await appById(client, by.appId);
+        if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
+            const [given, fix] = by.bundleIdSource
+                ? [
+                    `${by.bundleIdSource} has bundle ID '${echo(by.bundleId)}'`,
+                    'fix app-id, or give the archive of that app'
+                ]
+                : [
+                    `bundle-id is '${echo(by.bundleId)}'`,
+                    'give one of app-id and bundle-id, or make them agree'
+                ];
+            throw new ConfigurationError(`app-id '${echo(by.appId)}' is the app with bundle ID '${serverText(app.bundleId)}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
+        }
+        return app;
+    }
+    return appByBundleId(client, by.bundleId);
+}
+async function appById(client, appId) {
+    try {
+        const doc = await client.get(`/v1/apps/${encodeURIComponent(appId)}`, {
+            'fields[apps]': ['bundleId', 'name']
+        });
+        return toApp(doc.data);
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 404)
+            throw new ConfigurationError(`no app with ID '${echo(appId)}' is visible to this API key.`, 'app-id');
+        throw e;
+    }
+}
+async function appByBundleId(client, bundleId) {
+    const { data } = await client.all('/v1/apps', {
+        'filter[bundleId]': [bundleId],
+        'fields[apps]': ['bundleId', 'name']
+    });
+    const exact = data.find((a) => a.attributes?.bundleId === bundleId);
+    if (exact)
+        return toApp(exact);
+    // Not found: one more read (on this failure path only) so the error can name what there is.
+    const visible = data.length
+        ? data
+        : (await client.get('/v1/apps', {
+            'fields[apps]': ['bundleId'],
+            limit: 200
+        })).data;
+    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
+    throw new ConfigurationError(`no app with bundle ID '${echo(bundleId)}' is visible to this API key${others.length
+        ? `; nearest: ${nearest(bundleId, others)
+            .map((b) => serverText(b, 100))
+            .join(', ')}`
+        : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/capabilities.ts
+
+
+/** Every capability type of Apple's document, in its order. */
+const CAPABILITY_TYPES = [
+    'ICLOUD',
+    'IN_APP_PURCHASE',
+    'GAME_CENTER',
+    'PUSH_NOTIFICATIONS',
+    'WALLET',
+    'INTER_APP_AUDIO',
+    'MAPS',
+    'ASSOCIATED_DOMAINS',
+    'PERSONAL_VPN',
+    'APP_GROUPS',
+    'HEALTHKIT',
+    'HOMEKIT',
+    'WIRELESS_ACCESSORY_CONFIGURATION',
+    'APPLE_PAY',
+    'DATA_PROTECTION',
+    'SIRIKIT',
+    'NETWORK_EXTENSIONS',
+    'MULTIPATH',
+    'HOT_SPOT',
+    'NFC_TAG_READING',
+    'CLASSKIT',
+    'AUTOFILL_CREDENTIAL_PROVIDER',
+    'ACCESS_WIFI_INFORMATION',
+    'NETWORK_CUSTOM_PROTOCOL',
+    'COREMEDIA_HLS_LOW_LATENCY',
+    'SYSTEM_EXTENSION_INSTALL',
+    'USER_MANAGEMENT',
+    'APPLE_ID_AUTH'
+];
+// Fails to compile when Apple's document gains a capability type this list lacks.
+const _everyType = true;
+void _everyType;
+/** `capabilities` names as Apple's enum: `push-notifications` and `Push_Notifications` are accepted. */
+function readCapabilities(names, input = 'capabilities') {
+    const out = names.map((name) => {
+        const normal = name.trim().toUpperCase().replace(/[-\s]/g, '_');
+        const found = CAPABILITY_TYPES.find((t) => t === normal);
+        if (!found)
+            throw new errors_ConfigurationError(`'${name}' is not one of Apple's capability types (did you mean ${text_nearest(normal, CAPABILITY_TYPES, 2).join(' or ')}?). Use Apple's CapabilityType names: ${CAPABILITY_TYPES.join(', ')}.`, input);
+        return found;
+    });
+    return [...new Set(out)];
+}
+/** The platform a new bundle ID is registered for: from the profile types it is synced with. */
+function bundlePlatform(types) {
+    const mac = types.some((t) => t.startsWith('MAC_APP_'));
+    const ios = types.some((t) => !t.startsWith('MAC_APP_'));
+    return mac && ios ? 'UNIVERSAL' : mac ? 'MAC_OS' : 'IOS';
+}
+/**
+ * A name Apple accepts for a new bundle ID (letters, digits and spaces only), derived from the
+ * identifier: `com.example.app-widget` is named `com example app widget`.
+ */
+function bundleName(identifier) {
+    const name = identifier
+        .replace(/[^A-Za-z0-9]+/g, ' ')
+        .trim()
+        .slice(0, 100)
+        .trim();
+    return name || 'App';
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/state.ts
+
+
+
+
+const noLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warning: () => undefined
+};
+/** Reads everything in as few requests as the API allows: three lists in parallel, then one. */
+async function readState(api, o) {
+    const log = o.log ?? noLog;
+    const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0;
+    const [bundleList, certificates, devices] = await Promise.all([
+        api.bundleIds(o.bundleIds, o.profileTypes, (o.capabilities ?? []).length > 0),
+        api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
+        needsDevices
+            ? o.devices.length
+                ? api.devices({ enabledOnly: false })
+                : api.devices({ platforms: devicePlatformsFor(o.profileTypes), enabledOnly: true })
+            : Promise.resolve([])
+    ]);
+    const bundles = new Map(bundleList.map((b) => [b.identifier, b]));
+    const missing = o.bundleIds.filter((b) => !bundles.has(b));
+    const bundlesToRegister = [];
+    if (missing.length && o.registerBundleIds) {
+        for (const identifier of missing) {
+            bundlesToRegister.push({
+                identifier,
+                name: bundleName(identifier),
+                platform: bundlePlatform(o.profileTypes)
+            });
+            // Not registered yet: no id, no profiles, no capabilities (the executor fills the id in).
+            bundles.set(identifier, { id: '', identifier, profileIds: [], capabilities: [] });
+        }
+    }
+    else if (missing.length) {
+        const all = await api.allIdentifiers();
+        throw new errors_ConfigurationError(missing
+            .map((b) => {
+            const near = text_nearest(b, all);
+            return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`;
+        })
+            .join('; ') +
+            '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers, or set register-bundle-ids: true to register it here.', 'bundle-ids');
+    }
+    if (o.certificateIds.length) {
+        const found = new Set(certificates.map((c) => c.id));
+        const unknown = o.certificateIds.filter((id) => !found.has(id));
+        if (unknown.length)
+            throw new errors_ConfigurationError(`no certificate with ID ${unknown.join(', ')} is visible to this API key (see GET /v1/certificates).`, 'certificate-ids');
+    }
+    const ids = [...new Set(bundleList.flatMap((b) => b.profileIds))];
+    const profiles = (await api.profiles(ids)).filter((p) => o.profileTypes.includes(p.profileType));
+    const known = new Map(devices.map((d) => [d.udid.toLowerCase(), d]));
+    const toRegister = [];
+    for (const entry of o.devices) {
+        const found = known.get(entry.udid.toLowerCase());
+        if (!found)
+            toRegister.push(entry);
+        else if (found.status !== 'ENABLED')
+            log.warning(`Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`);
+    }
+    const capabilityChanges = new Map();
+    for (const [identifier, b] of bundles) {
+        const add = (o.capabilities ?? []).filter((c) => !(b.capabilities ?? []).includes(c));
+        if (add.length)
+            capabilityChanges.set(identifier, add);
+    }
+    return {
+        bundles,
+        profiles,
+        certificates,
+        devices,
+        toRegister,
+        bundlesToRegister,
+        capabilityChanges
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/apply.ts
+
+
+
+
+
+
+/** True when Apple refused a new profile because its name is taken (older portals did). */
+function nameTaken(e) {
+    return (e instanceof errors_ApiError &&
+        e.status === 409 &&
+        e.errors.some((x) => /name/i.test(`${x.source?.pointer ?? ''} ${x.detail ?? ''}`) &&
+            /(already|multiple|duplicate|taken|exists)/i.test(x.detail ?? '')));
+}
+/**
+ * Carries the plan out: registers the new devices (each once), then creates and replaces profiles
+ * with bounded concurrency. A replacement is created BEFORE the old profile is deleted, so a failed
+ * create leaves the old (still installed, maybe still valid) profile in place; only if Apple refuses
+ * the duplicate name is the old one deleted first, after every check has passed.
+ */
+async function applyPlan(api, plan, o) {
+    const log = o.log ?? noLog;
+    const limit = o.concurrency ?? 8;
+    const bundlesRegistered = await mapLimit(plan.state.bundlesToRegister, limit, async (b) => {
+        const bundle = await api.registerBundleId(b);
+        plan.state.bundles.set(b.identifier, {
+            ...plan.state.bundles.get(b.identifier),
+            id: bundle.id
+        });
+        log.info(`Registered bundle ID ${b.identifier} ('${b.name}', ${b.platform}).`);
+        runReport.step(`registered bundle ID ${b.identifier}`);
+        return b;
+    });
+    const enabled = [...plan.state.capabilityChanges].flatMap(([identifier, types]) => types.map((type) => ({ identifier, type })));
+    await mapLimit(enabled, limit, async ({ identifier, type }) => {
+        await api.enableCapability(plan.state.bundles.get(identifier).id, type);
+        log.info(`Enabled ${type} on ${identifier}.`);
+    });
+    for (const [identifier, types] of plan.state.capabilityChanges)
+        runReport.step(`enabled ${types.join(', ')} on ${identifier}`);
+    const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
+        const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform });
+        log.info(`Registered device ${d.name} (${d.udid}).`);
+        return device;
+    });
+    // By id: a device registered meanwhile by another job comes back as the one already listed.
+    const devices = [
+        ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
+    ];
+    if (registered.length)
+        runReport.step(`registered ${registered.length} device(s)`);
+    const run = { api, plan, devices, o };
+    const outcomes = await mapLimit(plan.decisions, limit, async (d) => {
+        const outcome = await carryOut(run, d, true);
+        if (outcome.taken === 'created' || outcome.taken === 'replaced')
+            runReport.step(`${outcome.taken} '${d.name}' (${d.profileType}, ${d.bundleId})`);
+        return outcome;
+    });
+    await settleRaces(api, plan, outcomes, log);
+    return { outcomes, registered, bundlesRegistered };
+}
+async function carryOut(run, d, retry) {
+    const { api, plan, devices, o } = run;
+    const log = o.log ?? noLog;
+    const facts = plan.facts(d);
+    const notes = [];
+    const deleted = [];
+    const remove = async (old) => {
+        if (await api.deleteProfile(old.id))
+            deleted.push(old);
+        else
+            notes.push(`old profile ${old.uuid} was already gone`);
+    };
+    if (d.action === 'skip') {
+        log.warning(`${d.bundleId} has no ${d.profileType} profile and create-missing is false: none created.`);
+        return { decision: d, deleted, taken: 'skipped', notes };
+    }
+    if (d.action === 'keep') {
+        let profile = d.profile;
+        if (!profile.content) {
+            const fresh = await api.profile(profile.id);
+            if (!fresh)
+                return vanished(run, d, retry);
+            profile = { ...profile, content: fresh.content };
+        }
+        for (const stale of d.replaces)
+            await remove(stale);
+        return { decision: d, profile, deleted, taken: 'kept', notes };
+    }
+    const deviceIds = wantedDevices(d.profileType, devices, []).map((w) => w.id);
+    const create = () => api.createProfile({
+        name: d.name,
+        profileType: d.profileType,
+        bundleIdId: plan.state.bundles.get(d.bundleId).id,
+        certificateIds: facts.validCertificateIds,
+        deviceIds,
+        existingIds: d.replaces.map((p) => p.id)
+    });
+    let profile;
+    try {
+        profile = await create();
+    }
+    catch (e) {
+        if (!nameTaken(e))
+            throw e;
+        // Another run may have made it meanwhile: read before anything else.
+        const made = await madeMeanwhile(api, plan, d);
+        if (made) {
+            notes.push('made meanwhile by another run');
+            profile = made;
+        }
+        else {
+            if (d.action !== 'replace')
+                throw e;
+            log.info(`Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`);
+            for (const old of d.replaces)
+                await remove(old);
+            try {
+                profile = await create();
+            }
+            catch (again) {
+                const other = nameTaken(again) ? await madeMeanwhile(api, plan, d) : undefined;
+                if (!other)
+                    throw again;
+                notes.push('made meanwhile by another run');
+                profile = other;
+            }
+        }
+    }
+    for (const old of d.replaces)
+        if (!deleted.includes(old))
+            await remove(old);
+    log.info(`${d.action === 'create' ? 'Created' : 'Replaced'} ${d.profileType} profile '${d.name}' for ${d.bundleId}: ${profile.uuid}.`);
+    return {
+        decision: d,
+        profile,
+        deleted,
+        taken: d.action === 'create' ? 'created' : 'replaced',
+        notes
+    };
+}
+/** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
+async function vanished(run, d, retry) {
+    const { api, plan, devices, o } = run;
+    if (!retry)
+        throw new Error(`The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`);
+    (o.log ?? noLog).info(`Profile '${d.name}' (${d.profile?.uuid}) vanished after it was listed (another job replaced it?); listing ${d.bundleId} again.`);
+    const [bundle] = await api.bundleIds([d.bundleId], [d.profileType]);
+    const profiles = bundle
+        ? (await api.profiles(bundle.profileIds)).filter((p) => p.profileType === d.profileType)
+        : [];
+    const facts = {
+        ...plan.facts(d),
+        profiles,
+        devices: wantedDevices(d.profileType, devices, [])
+    };
+    const again = decide(facts).find((x) => x.name === d.name) ?? decide(facts)[0];
+    const replan = {
+        ...plan,
+        state: {
+            ...plan.state,
+            bundles: bundle ? new Map([...plan.state.bundles, [d.bundleId, bundle]]) : plan.state.bundles
+        },
+        facts: () => facts
+    };
+    const outcome = await carryOut({ ...run, plan: replan }, again, false);
+    return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] };
+}
+/** The outcomes a dry run reports: what would be done. */
+function dryOutcomes(plan) {
+    return plan.decisions.map((d) => ({
+        decision: d,
+        profile: d.action === 'keep' ? d.profile : undefined,
+        deleted: [],
+        taken: d.action === 'keep' ? 'kept' : `would ${d.action}`,
+        notes: []
+    }));
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/sync-profiles/files.ts
+
+
+
+
+
+/** The folders Xcode reads profiles from: the classic one and Xcode 16's. */
+function installFolders(home = process.env.HOME || (0,external_node_os_.homedir)()) {
+    return [
+        (0,external_node_path_.join)(home, 'Library', 'MobileDevice', 'Provisioning Profiles'),
+        (0,external_node_path_.join)(home, 'Library', 'Developer', 'Xcode', 'UserData', 'Provisioning Profiles')
+    ];
+}
+/** A profile UUID as Apple issues them; anything else never becomes part of a path. */
+const PROFILE_UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+const PROFILE_FILE = new RegExp(`${PROFILE_UUID.source.slice(0, -1)}\\.mobileprovision$`);
+/** `dir/<UUID>.mobileprovision`, refusing a UUID that is not UUID-shaped (server text is data). */
+function profilePath(dir, uuid) {
+    return fileInside(dir, `${uuid}.mobileprovision`, PROFILE_FILE, `a profile UUID ('${uuid.slice(0, 80)}')`);
+}
+/**
+ * Writes each profile as `<UUID>.mobileprovision` into `outputDir` and every folder of `install`,
+ * with bounded concurrency, and removes the files of `removed` UUIDs (profiles just replaced) from
+ * the install folders so Xcode cannot pick a deleted one. Returns the path in `outputDir` per UUID.
+ * Every path is worked out (and every UUID checked) before anything is written or removed.
+ */
+async function writeProfiles(files, outputDir, install, removed = [], concurrency = 8) {
+    const dirs = [outputDir, ...install];
+    const jobs = files.flatMap((f) => dirs.map((dir) => ({ path: profilePath(dir, f.uuid), f })));
+    const keep = new Set(files.map((f) => f.uuid));
+    const stale = removed
+        .filter((u) => u && !keep.has(u))
+        .flatMap((u) => install.map((dir) => profilePath(dir, u)));
+    await Promise.all(dirs.map((d) => (0,promises_namespaceObject.mkdir)(d, { recursive: true })));
+    await mapLimit(jobs, concurrency, ({ path, f }) => (0,promises_namespaceObject.writeFile)(path, Buffer.from(f.content, 'base64')));
+    await mapLimit(stale, concurrency, (path) => (0,promises_namespaceObject.rm)(path, { force: true }));
+    return new Map(files.map((f) => [f.uuid, profilePath(outputDir, f.uuid)]));
+}
+
 ;// CONCATENATED MODULE: ./src/sync-profiles/cache.ts
 // The Actions cache as a hand-off between jobs: the nightly run (`cache: save`) syncs through the
 // API and saves the profiles; build jobs (`cache: restore`) install them without spending API quota.
 // @actions/cache (~2.5 MB, ~100 ms to load) is imported only here, lazily, when `cache` is not false.
+
+
 
 
 
@@ -33772,7 +35028,7 @@ async function saveProfiles(service, prefix, profiles, log, now = new Date()) {
             savedAt: now.toISOString(),
             profiles: profiles.map(({ content: _content, ...rest }) => rest)
         };
-        await Promise.all(profiles.map((p) => (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, `${p.uuid}.mobileprovision`), Buffer.from(p.content, 'base64'))));
+        await Promise.all(profiles.map((p) => (0,promises_namespaceObject.writeFile)(profilePath(dir, p.uuid), Buffer.from(p.content, 'base64'))));
         await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
         const id = await service.saveCache([CACHE_DIR], key, {}, true);
         if (id === -1)
@@ -33806,7 +35062,9 @@ async function restoreProfiles(service, prefix, pairs, log, now = new Date()) {
         }
         const manifest = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, 'manifest.json'), 'utf8'));
         const files = new Set(await (0,promises_namespaceObject.readdir)(dir));
-        const usable = manifest.profiles.filter((p) => Date.parse(p['expiration-date']) > now.getTime() && files.has(`${p.uuid}.mobileprovision`));
+        const usable = manifest.profiles.filter((p) => (parseAppleDate(p['expiration-date']) ?? 0) > now.getTime() &&
+            PROFILE_UUID.test(p.uuid) &&
+            files.has(`${p.uuid}.mobileprovision`));
         const uncovered = pairs.filter((pair) => !usable.some((p) => p['bundle-id'] === pair.bundleId && p['profile-type'] === pair.profileType));
         if (uncovered.length) {
             log.info(`cache: ${key} has no valid ${uncovered.map((u) => `${u.profileType} for ${u.bundleId}`).join(', ')}; syncing through the API.`);
@@ -33814,7 +35072,7 @@ async function restoreProfiles(service, prefix, pairs, log, now = new Date()) {
         }
         const profiles = await Promise.all(usable.map(async (p) => ({
             ...p,
-            content: (await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, `${p.uuid}.mobileprovision`))).toString('base64')
+            content: (await (0,promises_namespaceObject.readFile)(profilePath(dir, p.uuid))).toString('base64')
         })));
         return { key, profiles };
     }
@@ -33905,325 +35163,6 @@ function readDevicesFile(path, input = 'devices-file') {
     return parseDevicesFile(text, input);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/shared/concurrency.ts
-/**
- * Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. The first
- * failure stops new work from starting and is thrown once the running ones settle.
- */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (error) {
-                failed ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failed)
-        throw failed.error;
-    return results;
-}
-/** Like mapLimit, but every item runs; failures are returned beside the results. */
-async function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, async (item, i) => {
-        try {
-            return { ok: true, value: await fn(item, i) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/files.ts
-
-
-
-
-/** The folders Xcode reads profiles from: the classic one and Xcode 16's. */
-function installFolders(home = process.env.HOME || (0,external_node_os_.homedir)()) {
-    return [
-        (0,external_node_path_.join)(home, 'Library', 'MobileDevice', 'Provisioning Profiles'),
-        (0,external_node_path_.join)(home, 'Library', 'Developer', 'Xcode', 'UserData', 'Provisioning Profiles')
-    ];
-}
-/**
- * Writes each profile as `<UUID>.mobileprovision` into `outputDir` and every folder of `install`,
- * with bounded concurrency, and removes the files of `removed` UUIDs (profiles just replaced) from
- * the install folders so Xcode cannot pick a deleted one. Returns the path in `outputDir` per UUID.
- */
-async function writeProfiles(files, outputDir, install, removed = [], concurrency = 8) {
-    const dirs = [outputDir, ...install];
-    await Promise.all(dirs.map((d) => (0,promises_namespaceObject.mkdir)(d, { recursive: true })));
-    const jobs = files.flatMap((f) => dirs.map((dir) => ({ dir, f })));
-    await mapLimit(jobs, concurrency, ({ dir, f }) => (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, `${f.uuid}.mobileprovision`), Buffer.from(f.content, 'base64')));
-    const keep = new Set(files.map((f) => f.uuid));
-    const stale = removed
-        .filter((u) => u && !keep.has(u))
-        .flatMap((u) => install.map((dir) => (0,external_node_path_.join)(dir, `${u}.mobileprovision`)));
-    await mapLimit(stale, concurrency, (path) => (0,promises_namespaceObject.rm)(path, { force: true }));
-    return new Map(files.map((f) => [f.uuid, (0,external_node_path_.join)(outputDir, `${f.uuid}.mobileprovision`)]));
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/profile-types.ts
-/** Every profile type of Apple's document, in its order. */
-const PROFILE_TYPES = [
-    'IOS_APP_DEVELOPMENT',
-    'IOS_APP_STORE',
-    'IOS_APP_ADHOC',
-    'IOS_APP_INHOUSE',
-    'MAC_APP_DEVELOPMENT',
-    'MAC_APP_STORE',
-    'MAC_APP_DIRECT',
-    'TVOS_APP_DEVELOPMENT',
-    'TVOS_APP_STORE',
-    'TVOS_APP_ADHOC',
-    'TVOS_APP_INHOUSE',
-    'MAC_CATALYST_APP_DEVELOPMENT',
-    'MAC_CATALYST_APP_STORE',
-    'MAC_CATALYST_APP_DIRECT'
-];
-const IOS_DEVICES = {
-    platform: 'IOS',
-    classes: ['IPHONE', 'IPAD', 'IPOD', 'APPLE_WATCH', 'APPLE_VISION_PRO']
-};
-const TV_DEVICES = { platform: 'IOS', classes: ['APPLE_TV'] };
-const MAC_DEVICES = { platform: 'MAC_OS', classes: ['MAC'] };
-const DEVELOPMENT = {
-    certificateTypes: ['DEVELOPMENT', 'IOS_DEVELOPMENT'],
-    certificateLabel: 'Apple Development (or iOS App Development)'
-};
-const DISTRIBUTION = {
-    certificateTypes: ['DISTRIBUTION', 'IOS_DISTRIBUTION'],
-    certificateLabel: 'Apple Distribution (or iOS Distribution)'
-};
-const MAC_DEVELOPMENT = {
-    certificateTypes: ['DEVELOPMENT', 'MAC_APP_DEVELOPMENT'],
-    certificateLabel: 'Apple Development (or Mac Development)'
-};
-const MAC_DISTRIBUTION = {
-    certificateTypes: ['DISTRIBUTION', 'MAC_APP_DISTRIBUTION'],
-    certificateLabel: 'Apple Distribution (or Mac App Distribution)'
-};
-const DEVELOPER_ID = {
-    certificateTypes: ['DEVELOPER_ID_APPLICATION_G2', 'DEVELOPER_ID_APPLICATION'],
-    certificateLabel: 'Developer ID Application'
-};
-function kind(base, label, devices) {
-    return {
-        certificateTypes: [...base.certificateTypes],
-        certificateLabel: base.certificateLabel,
-        label,
-        devices: devices && { platform: devices.platform, classes: [...devices.classes] }
-    };
-}
-const PROFILE_KINDS = {
-    IOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'Development', IOS_DEVICES),
-    IOS_APP_STORE: kind(DISTRIBUTION, 'App Store'),
-    IOS_APP_ADHOC: kind(DISTRIBUTION, 'Ad Hoc', IOS_DEVICES),
-    IOS_APP_INHOUSE: kind(DISTRIBUTION, 'In House'),
-    MAC_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Development', MAC_DEVICES),
-    MAC_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac App Store'),
-    MAC_APP_DIRECT: kind(DEVELOPER_ID, 'Developer ID'),
-    TVOS_APP_DEVELOPMENT: kind(DEVELOPMENT, 'tvOS Development', TV_DEVICES),
-    TVOS_APP_STORE: kind(DISTRIBUTION, 'tvOS App Store'),
-    TVOS_APP_ADHOC: kind(DISTRIBUTION, 'tvOS Ad Hoc', TV_DEVICES),
-    TVOS_APP_INHOUSE: kind(DISTRIBUTION, 'tvOS In House'),
-    MAC_CATALYST_APP_DEVELOPMENT: kind(MAC_DEVELOPMENT, 'Mac Catalyst Development', MAC_DEVICES),
-    MAC_CATALYST_APP_STORE: kind(MAC_DISTRIBUTION, 'Mac Catalyst App Store'),
-    MAC_CATALYST_APP_DIRECT: kind(DEVELOPER_ID, 'Mac Catalyst Developer ID')
-};
-/** The name a new profile gets (a replacement keeps the old one's name instead). */
-function defaultProfileName(bundleId, type) {
-    return `${bundleId} ${PROFILE_KINDS[type].label}`;
-}
-/** Every certificate type any of `types` may hold. */
-function certificateTypesFor(types) {
-    return [...new Set(types.flatMap((t) => PROFILE_KINDS[t].certificateTypes))];
-}
-/** Device platforms any of `types` lists devices of. */
-function devicePlatformsFor(types) {
-    return [
-        ...new Set(types.flatMap((t) => (PROFILE_KINDS[t].devices ? [PROFILE_KINDS[t].devices.platform] : [])))
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/plan.ts
-
-
-const DAY = 86_400_000;
-function day(iso) {
-    return iso.slice(0, 10);
-}
-/** What is wrong with a profile, in words; empty when it can be kept. */
-function problems(p, facts) {
-    const out = [];
-    const kind = PROFILE_KINDS[facts.profileType];
-    if (p.state !== 'ACTIVE')
-        out.push(`${p.state || 'unknown state'}`);
-    const expires = Date.parse(p.expirationDate);
-    if (Number.isNaN(expires) || expires <= facts.now.getTime())
-        out.push(`expired${Number.isNaN(expires) ? '' : ` on ${day(p.expirationDate)}`}`);
-    else if (expires <= facts.now.getTime() + facts.renewWithinDays * DAY)
-        out.push(`expires on ${day(p.expirationDate)}, within ${facts.renewWithinDays} days`);
-    const valid = new Set(facts.validCertificateIds);
-    if (!p.certificateIds.some((id) => valid.has(id)))
-        out.push(`holds no valid ${kind.certificateLabel} certificate`);
-    if (kind.devices) {
-        const held = new Set(p.deviceIds);
-        const missing = facts.devices.filter((d) => !d.id || !held.has(d.id));
-        if (missing.length)
-            out.push(`lacks ${missing.length} enabled device${missing.length === 1 ? '' : 's'} (${missing
-                .slice(0, 3)
-                .map((d) => d.name)
-                .join(', ')}${missing.length > 3 ? ', …' : ''})`);
-    }
-    return out;
-}
-/** Latest expiry first, then ACTIVE before INVALID. */
-function better(a, b) {
-    return (Date.parse(b.expirationDate || '0') - Date.parse(a.expirationDate || '0') ||
-        a.id.localeCompare(b.id));
-}
-/**
- * Decides, for one bundle ID × profile type, what to do. Profiles are grouped by name (an
- * `exportOptions.plist` or Xcode setting names one): a name with a profile that passes every check is
- * kept (the best one; same-named leftovers of an interrupted replacement are removed with it); a name
- * whose profiles all fail is replaced by a new profile of that name. With no profile at all, one is
- * created (when create-missing is on) under `<bundle ID> <type>`.
- */
-function decide(facts) {
-    const base = { bundleId: facts.bundleId, profileType: facts.profileType };
-    if (!facts.profiles.length) {
-        const name = defaultProfileName(facts.bundleId, facts.profileType);
-        return [
-            facts.createMissing
-                ? { ...base, action: 'create', name, replaces: [], reasons: ['no profile of this type'] }
-                : {
-                    ...base,
-                    action: 'skip',
-                    name,
-                    replaces: [],
-                    reasons: ['no profile of this type, and create-missing is false']
-                }
-        ];
-    }
-    const byName = new Map();
-    for (const p of facts.profiles)
-        byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-    const decisions = [];
-    for (const [name, group] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
-        const judged = group
-            .map((p) => ({ p, why: problems(p, facts) }))
-            .sort((a, b) => better(a.p, b.p));
-        const good = judged.find((j) => !j.why.length);
-        if (good) {
-            const stale = judged.filter((j) => j !== good).map((j) => j.p);
-            decisions.push({
-                ...base,
-                action: 'keep',
-                name,
-                profile: good.p,
-                replaces: stale,
-                reasons: [
-                    `valid until ${day(good.p.expirationDate)}`,
-                    ...(stale.length ? [`removes ${stale.length} stale profile(s) of the same name`] : [])
-                ]
-            });
-        }
-        else {
-            decisions.push({
-                ...base,
-                action: 'replace',
-                name,
-                replaces: judged.map((j) => j.p),
-                reasons: judged[0].why
-            });
-        }
-    }
-    return decisions;
-}
-/**
- * What would make creating the planned profiles fail, found before any change: no valid certificate
- * of the kind a type needs, or no device for a development or ad hoc profile.
- */
-function checkPlan(decisions, facts, certificateIdsGiven = false) {
-    for (const d of decisions) {
-        if (d.action !== 'create' && d.action !== 'replace')
-            continue;
-        const f = facts(d);
-        const kind = PROFILE_KINDS[d.profileType];
-        if (!f.validCertificateIds.length)
-            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs a valid ${kind.certificateLabel} certificate (certificate type ${kind.certificateTypes.join(' or ')}), and ${certificateIdsGiven ? 'none of certificate-ids is one that has not expired' : 'the team has none that has not expired'}. Create one in Xcode (Settings > Accounts > Manage Certificates) or at developer.apple.com (Certificates, Identifiers & Profiles > Certificates > +), or with POST /v1/certificates${certificateIdsGiven ? ', and list its ID in certificate-ids' : ''}.`, certificateIdsGiven ? 'certificate-ids' : 'profile-types');
-        if (kind.devices && !f.devices.length)
-            throw new errors_ConfigurationError(`${d.profileType} for ${d.bundleId} needs at least one enabled ${kind.devices.classes.join('/')} device, and the team has none: list devices in devices-file or register them at developer.apple.com.`, 'devices-file');
-    }
-}
-function count(decisions) {
-    return {
-        created: decisions.filter((d) => d.action === 'create').length,
-        renewed: decisions.filter((d) => d.action === 'replace').length,
-        kept: decisions.filter((d) => d.action === 'keep').length
-    };
-}
-function validCertificate(c, now) {
-    const t = Date.parse(c.expirationDate);
-    return !Number.isNaN(t) && t > now.getTime();
-}
-/** The devices a profile of `type` must hold: enabled ones of its platform and classes, new ones too. */
-function wantedDevices(type, devices, toRegister) {
-    const kind = PROFILE_KINDS[type].devices;
-    if (!kind)
-        return [];
-    const fits = (platform, deviceClass) => platform === kind.platform &&
-        (deviceClass ? kind.classes.includes(deviceClass) : !kind.classes.includes('APPLE_TV'));
-    return [
-        ...devices
-            .filter((d) => d.status === 'ENABLED' && fits(d.platform, d.deviceClass))
-            .map((d) => ({ id: d.id, udid: d.udid, name: d.name })),
-        ...toRegister.filter((d) => fits(d.platform)).map((d) => ({ udid: d.udid, name: d.name }))
-    ];
-}
-/** Decides every bundle ID × profile type, and checks the plan can be carried out. */
-function makePlan(state, o) {
-    const factsByPair = new Map();
-    const pairFacts = (bundleId, type) => {
-        const key = `${bundleId}\n${type}`;
-        let f = factsByPair.get(key);
-        if (!f) {
-            const bundle = state.bundles.get(bundleId);
-            const certTypes = PROFILE_KINDS[type].certificateTypes;
-            f = {
-                bundleId,
-                profileType: type,
-                profiles: state.profiles.filter((p) => p.profileType === type && bundle.profileIds.includes(p.id)),
-                validCertificateIds: state.certificates
-                    .filter((c) => certTypes.includes(c.certificateType) && validCertificate(c, o.now))
-                    .map((c) => c.id),
-                devices: wantedDevices(type, state.devices, state.toRegister),
-                now: o.now,
-                renewWithinDays: o.renewWithinDays,
-                createMissing: o.createMissing
-            };
-            factsByPair.set(key, f);
-        }
-        return f;
-    };
-    const decisions = o.bundleIds.flatMap((b) => o.profileTypes.flatMap((t) => decide(pairFacts(b, t))));
-    const facts = (d) => pairFacts(d.bundleId, d.profileType);
-    checkPlan(decisions, facts, o.certificateIds.length > 0);
-    return { state, decisions, facts };
-}
-
 ;// CONCATENATED MODULE: ./src/shared/asc/types.ts
 /** The id of a to-one relationship's linkage, if the response carried it. */
 function relatedId(resource, relationship) {
@@ -34240,13 +35179,136 @@ function indexIncluded(included = []) {
     return new Map(included.map((r) => [`${r.type}/${r.id}`, r]));
 }
 
-;// CONCATENATED MODULE: ./src/sync-profiles/provisioning-api.ts
+;// CONCATENATED MODULE: ./src/sync-profiles/bundle-ids-api.ts
 
 
-/** `limit[...]` of included relationships: Apple's maximum for profiles' certificates and devices. */
+/** `limit[...]` of included relationships: Apple's maximum (profiles, devices, certificates, capabilities). */
 const INCLUDE_LIMIT = 50;
 /** Ids per `filter[...]` request, so URLs stay short. */
 const CHUNK = 100;
+function chunks(items, size = CHUNK) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+/**
+ * Whether an included to-many linkage may have been cut at `limit[...]`. Apple's `meta.paging` on
+ * included relationships is not to be trusted (recorded: `{"total": 0, "limit": 2147483647}` with
+ * data present), so a linkage is cut when it holds as many items as the include limit, or when
+ * `total` says there are more than came.
+ */
+function truncated(r, rel, limit = INCLUDE_LIMIT) {
+    const total = r.relationships?.[rel]?.meta?.paging?.total;
+    const n = relatedIds(r, rel).length;
+    return n >= limit || (typeof total === 'number' && total > n);
+}
+/** Every id of a to-many relationship, page by page. */
+async function linkage(client, path) {
+    const ids = [];
+    for await (const page of client.pages(path))
+        ids.push(...page.data.map((l) => l.id));
+    return ids;
+}
+async function readBundleIds(client, identifiers, types, withCapabilities) {
+    const wanted = new Set(identifiers);
+    const out = [];
+    for (const group of chunks(identifiers)) {
+        const { data, included } = await client.all('/v1/bundleIds', {
+            'filter[identifier]': group,
+            'fields[bundleIds]': [
+                'identifier',
+                'profiles',
+                ...(withCapabilities ? ['bundleIdCapabilities'] : [])
+            ],
+            include: ['profiles', ...(withCapabilities ? ['bundleIdCapabilities'] : [])],
+            'fields[profiles]': ['profileType'],
+            'limit[profiles]': INCLUDE_LIMIT,
+            ...(withCapabilities
+                ? {
+                    'fields[bundleIdCapabilities]': ['capabilityType'],
+                    'limit[bundleIdCapabilities]': INCLUDE_LIMIT
+                }
+                : {})
+        });
+        const index = indexIncluded(included);
+        for (const b of data) {
+            const identifier = b.attributes?.identifier ?? '';
+            // Apple's filter matches loosely (com.example.app finds com.example.app.widget): compare exactly.
+            if (!wanted.has(identifier))
+                continue;
+            const info = { id: b.id, identifier, profileIds: [] };
+            if (truncated(b, 'profiles'))
+                // The linkage carries no type: the profiles listing filters by type afterwards.
+                info.profileIds = await linkage(client, `/v1/bundleIds/${b.id}/relationships/profiles`);
+            else
+                info.profileIds = relatedIds(b, 'profiles').filter((id) => {
+                    const type = index.get(`profiles/${id}`)?.attributes
+                        ?.profileType;
+                    return type === undefined || types.includes(type);
+                });
+            if (withCapabilities)
+                info.capabilities = truncated(b, 'bundleIdCapabilities')
+                    ? await capabilitiesOf(client, b.id)
+                    : relatedIds(b, 'bundleIdCapabilities').flatMap((id) => {
+                        const a = index.get(`bundleIdCapabilities/${id}`)?.attributes;
+                        return a?.capabilityType ? [a.capabilityType] : [];
+                    });
+            out.push(info);
+        }
+    }
+    return out;
+}
+/** Every capability type enabled on a bundle ID. */
+async function capabilitiesOf(client, bundleIdId) {
+    const { data } = await client.all(`/v1/bundleIds/${bundleIdId}/bundleIdCapabilities`, { 'fields[bundleIdCapabilities]': ['capabilityType'] });
+    return data.flatMap((c) => (c.attributes?.capabilityType ? [c.attributes.capabilityType] : []));
+}
+/** Registers a bundle ID; one registered meanwhile (or a lost answer) is found by reading. */
+async function registerBundleId(client, b) {
+    const find = async () => (await readBundleIds(client, [b.identifier], [], false))[0];
+    try {
+        const doc = await client.post('/v1/bundleIds', { data: { type: 'bundleIds', attributes: b } }, {
+            recover: async () => {
+                const found = await find();
+                return found && { data: { type: 'bundleIds', id: found.id } };
+            }
+        });
+        return { id: doc.data.id, identifier: b.identifier, profileIds: [], capabilities: [] };
+    }
+    catch (e) {
+        // Registered meanwhile by another job: Apple refuses an identifier it already has.
+        if (e instanceof errors_ApiError && e.status === 409) {
+            const found = await find();
+            if (found)
+                return { ...found, capabilities: await capabilitiesOf(client, found.id) };
+        }
+        throw e;
+    }
+}
+/** Enables a capability; one enabled meanwhile (or a lost answer) is found by reading. */
+async function enableCapability(client, bundleIdId, capabilityType) {
+    const enabled = async () => (await capabilitiesOf(client, bundleIdId)).includes(capabilityType);
+    try {
+        await client.post('/v1/bundleIdCapabilities', {
+            data: {
+                type: 'bundleIdCapabilities',
+                attributes: { capabilityType },
+                relationships: { bundleId: { data: { type: 'bundleIds', id: bundleIdId } } }
+            }
+        }, { recover: async () => ((await enabled()) ? { data: null } : undefined) });
+    }
+    catch (e) {
+        if (e instanceof errors_ApiError && e.status === 409 && (await enabled()))
+            return;
+        throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sync-profiles/provisioning-api.ts
+
+
+
 const PROFILE_FIELDS = [
     'name',
     'profileType',
@@ -34257,12 +35319,6 @@ const PROFILE_FIELDS = [
     'certificates',
     'devices'
 ];
-function chunks(items, size = CHUNK) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
 function toProfile(r) {
     const a = r.attributes ?? {};
     return {
@@ -34288,52 +35344,39 @@ function toDevice(r) {
         status: a.status === 'DISABLED' ? 'DISABLED' : 'ENABLED'
     };
 }
-/** Whether an included to-many linkage may have been cut at `limit[...]`. */
-function truncated(r, rel) {
-    const relationship = r.relationships?.[rel];
-    const total = relationship?.meta?.paging?.total;
-    const n = relatedIds(r, rel).length;
-    return total !== undefined ? total > n : n >= INCLUDE_LIMIT;
-}
 /** The App Store Connect implementation: every read a filtered list with `include`, never N+1. */
 class AscProvisioningApi {
     client;
     constructor(client) {
         this.client = client;
     }
-    async bundleIds(identifiers, types) {
-        const wanted = new Set(identifiers);
+    bundleIds(identifiers, types, withCapabilities = false) {
+        return readBundleIds(this.client, identifiers, types, withCapabilities);
+    }
+    registerBundleId(b) {
+        return registerBundleId(this.client, b);
+    }
+    enableCapability(bundleIdId, capabilityType) {
+        return enableCapability(this.client, bundleIdId, capabilityType);
+    }
+    async profilesNamed(names, types) {
+        const wanted = new Set(names);
         const out = [];
-        for (const group of chunks(identifiers)) {
-            const { data, included } = await this.client.all('/v1/bundleIds', {
-                'filter[identifier]': group,
-                'fields[bundleIds]': ['identifier', 'profiles'],
-                include: ['profiles'],
-                'fields[profiles]': ['profileType'],
-                'limit[profiles]': INCLUDE_LIMIT
+        for (const group of chunks([...wanted])) {
+            const { data } = await this.client.all('/v1/profiles', {
+                'filter[name]': group,
+                'filter[profileType]': types,
+                'fields[profiles]': [...PROFILE_FIELDS, 'createdDate', 'bundleId'],
+                include: ['bundleId'],
+                'fields[bundleIds]': ['identifier']
             });
-            const index = indexIncluded(included);
-            for (const b of data) {
-                const identifier = b.attributes?.identifier ?? '';
-                // Apple's filter matches loosely (com.example.app finds com.example.app.widget): compare exactly.
-                if (!wanted.has(identifier))
-                    continue;
-                let ids = relatedIds(b, 'profiles');
-                if (truncated(b, 'profiles')) {
-                    ids = [];
-                    for await (const page of this.client.pages(`/v1/bundleIds/${b.id}/relationships/profiles`))
-                        ids.push(...page.data.map((l) => l.id));
-                    // The linkage carries no type: the profiles listing filters by type afterwards.
-                    out.push({ id: b.id, identifier, profileIds: ids });
-                    continue;
-                }
-                const typed = ids.filter((id) => {
-                    const type = index.get(`profiles/${id}`)?.attributes
-                        ?.profileType;
-                    return type === undefined || types.includes(type);
-                });
-                out.push({ id: b.id, identifier, profileIds: typed });
-            }
+            for (const r of data)
+                if (wanted.has(r.attributes?.name ?? ''))
+                    out.push({
+                        ...toProfile(r),
+                        bundleIdId: relatedIds(r, 'bundleId')[0] ?? '',
+                        createdDate: r.attributes?.createdDate ?? ''
+                    });
         }
         return out;
     }
@@ -34361,19 +35404,13 @@ class AscProvisioningApi {
                 const p = toProfile(r);
                 // A profile with more devices or certificates than an include returns: read the full linkage.
                 if (truncated(r, 'devices'))
-                    p.deviceIds = await this.linkage(r.id, 'devices');
+                    p.deviceIds = await linkage(this.client, `/v1/profiles/${r.id}/relationships/devices`);
                 if (truncated(r, 'certificates'))
-                    p.certificateIds = await this.linkage(r.id, 'certificates');
+                    p.certificateIds = await linkage(this.client, `/v1/profiles/${r.id}/relationships/certificates`);
                 out.push(p);
             }
         }
         return out;
-    }
-    async linkage(profileId, rel) {
-        const ids = [];
-        for await (const page of this.client.pages(`/v1/profiles/${profileId}/relationships/${rel}`))
-            ids.push(...page.data.map((l) => l.id));
-        return ids;
     }
     async certificates(by) {
         const query = by.ids?.length
@@ -34478,103 +35515,59 @@ class AscProvisioningApi {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/report.ts
-const STATUS_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
-class RunReport {
-    done = [];
-    skipped = [];
-    warnings = [];
-    /** Set once the entry point has written its own job summary. */
-    summaryWritten = false;
-    /** A step that finished: `uploaded MyApp 1.2.0 (42)`. */
-    step(text) {
-        this.done.push(text);
-    }
-    /** A step left out by choice or cut short: `groups: not given (wait-for-processing is false)`. */
-    skip(text) {
-        this.skipped.push(text);
-    }
-    warn(text) {
-        this.warnings.push(text);
-    }
-    outcome(failed) {
-        if (failed)
-            return 'fail';
-        return this.warnings.length || this.skipped.length ? 'warn' : 'ok';
-    }
-}
-/** The report of this process's run (one action per process). */
-const runReport = new RunReport();
-
-;// CONCATENATED MODULE: ./src/shared/summary.ts
-
-
-/** Escapes a value for a Markdown table cell. */
-function cell(value) {
-    if (value === undefined || value === null || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
+;// CONCATENATED MODULE: ./src/shared/asc/web-links.ts
 /**
- * A job summary written as Markdown: readable in GitHub's summary pane and, as plain text, in a
- * terminal (the demo prints it as it is).
+ * App Store Connect's web pages, for the links in job summaries. Kept in one place: when Apple
+ * moves a page, this is the one file to change. The forms are the ones App Store Connect's own
+ * navigation uses (`/apps/<app id>/…`).
  */
-class Summary {
-    parts = [];
-    heading(text, level = 2) {
-        this.parts.push(`${'#'.repeat(level)} ${text}`);
-        return this;
-    }
-    /** The one status line a summary is led by: `✅ done`, `⚠️ done with warnings`, `❌ failed`. */
-    status(outcome, text) {
-        this.parts.push(`${STATUS_ICON[outcome]} ${text}`);
-        return this;
-    }
-    /** Internal figures (request counts, timings), collapsed. */
-    details(title, body) {
-        this.parts.push(`<details><summary>${title}</summary>\n\n${body}\n\n</details>`);
-        return this;
-    }
-    text(text) {
-        this.parts.push(text);
-        return this;
-    }
-    table(headers, rows) {
-        if (!rows.length)
-            return this;
-        const lines = [
-            `| ${headers.map(cell).join(' | ')} |`,
-            `| ${headers.map(() => '---').join(' | ')} |`,
-            ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(lines.join('\n'));
-        return this;
-    }
-    /** Key/value facts as a list (`- **Status:** 200`); undefined values are left out. */
-    facts(entries) {
-        return this.list(entries.filter(([, v]) => v !== undefined).map(([k, v]) => `**${k}:** ${cell(v)}`));
-    }
-    list(items) {
-        if (items.length)
-            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n\n') + '\n';
-    }
-    /** Appends to `$GITHUB_STEP_SUMMARY`; a runner without one just skips it. */
-    async write() {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core/* summary */.z.addRaw(this.toString(), true).write();
-    }
+const WEB = 'https://appstoreconnect.apple.com';
+const PLATFORM_SEGMENT = {
+    IOS: 'ios',
+    MAC_OS: 'macos',
+    TV_OS: 'tvos',
+    VISION_OS: 'visionos'
+};
+/** Only an ID Apple would issue becomes part of a link (server text never shapes a URL). */
+function id(value) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(value))
+        throw new Error(`not an App Store Connect ID: ${value}`);
+    return value;
+}
+const webLinks = {
+    app: (appId) => `${WEB}/apps/${id(appId)}`,
+    testflight: (appId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}`,
+    build: (appId, buildId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/testflight/${PLATFORM_SEGMENT[platform]}/${id(buildId)}`,
+    betaGroup: (appId, groupId) => `${WEB}/apps/${id(appId)}/testflight/groups/${id(groupId)}`,
+    version: (appId, versionId, platform = 'IOS') => `${WEB}/apps/${id(appId)}/distribution/${PLATFORM_SEGMENT[platform]}/version/${id(versionId)}`,
+    resolutionCenter: (appId) => `${WEB}/apps/${id(appId)}/distribution/reviewsubmissions`,
+    profiles: () => 'https://developer.apple.com/account/resources/profiles/list',
+    certificates: () => 'https://developer.apple.com/account/resources/certificates/list'
+};
+/** A Markdown link, or the plain text when there is no URL. */
+function mdLink(text, url) {
+    const label = text.replace(/[[\]]/g, '\\$&');
+    return url ? `[${label}](${url})` : label;
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/report.ts
 
+
+
+const ACTION_NAME = 'Sync profiles';
 /** A plan line for the log: `replace com.example.app IOS_APP_STORE 'Name': expired on …`. */
 function planLine(d) {
     return `${d.action.padEnd(7)} ${d.bundleId} ${d.profileType} '${d.name}': ${d.reasons.join('; ')}`;
+}
+/** Every line of the plan: bundle IDs to register, capabilities to enable, devices, profiles. */
+function planLines(plan) {
+    const { state } = plan;
+    return [
+        ...state.bundlesToRegister.map((b) => `register bundle ID ${b.identifier} ('${b.name}', ${b.platform})`),
+        ...[...state.capabilityChanges].map(([identifier, types]) => `enable  ${types.join(', ')} on ${identifier}`),
+        ...state.toRegister.map((d) => `register ${d.name} (${d.udid}, devices-file line ${d.line})`),
+        ...plan.decisions.map(planLine)
+    ];
 }
 function profileOutputs(outcomes, paths) {
     return outcomes
@@ -34600,23 +35593,61 @@ function stepOutputs(profiles, counts) {
         'renewed-count': counts.renewed
     };
 }
-function summarize(outcomes, f) {
-    const s = new Summary().heading(`Provisioning profiles${f.dryRun ? ' (dry run: nothing changed)' : ''}`);
+function tally(outcomes) {
+    const n = (taken) => outcomes.filter((o) => o.taken === taken).length;
+    const parts = [
+        ['created', n('created')],
+        ['replaced', n('replaced')],
+        ['kept', n('kept')],
+        ['would create', n('would create')],
+        ['would replace', n('would replace')],
+        ['skipped', n('skipped')]
+    ].filter(([, k]) => k);
+    return parts.map(([w, k]) => `${w} ${k}`).join(', ') || 'nothing to do';
+}
+/** What the run did, in one line (the status line and the notice). */
+function noticeLine(outcomes, f) {
+    const ready = outcomes.filter((o) => o.profile).length;
+    const extra = [
+        f.plan.state.bundlesToRegister.length
+            ? `${f.dryRun ? 'would register' : 'registered'} bundle ID ${f.plan.state.bundlesToRegister.map((b) => b.identifier).join(', ')}`
+            : '',
+        f.plan.state.capabilityChanges.size
+            ? `${f.dryRun ? 'would enable' : 'enabled'} ${[...f.plan.state.capabilityChanges].map(([b, t]) => `${t.join(', ')} on ${b}`).join('; ')}`
+            : ''
+    ].filter(Boolean);
+    return f.dryRun
+        ? `Dry run, nothing changed: ${[tally(outcomes), ...extra].join('; ')}.`
+        : `${ready} profile(s) ready: ${[tally(outcomes), ...extra].join('; ')}.`;
+}
+function summarize(outcomes, f, report) {
+    const s = new Summary().heading(ACTION_NAME);
+    const warned = report.warnings.length > 0 || outcomes.some((o) => o.taken === 'skipped');
+    s.status(warned ? 'warn' : 'ok', noticeLine(outcomes, f));
+    const { state } = f.plan;
+    const who = (list) => list.map((d) => `${d.name} (${d.udid})`).join(', ') || undefined;
     s.facts([
         ['Source', f.source],
         [
-            'Devices registered',
-            f.dryRun ? undefined : f.registered.map((d) => `${d.name} (${d.udid})`).join(', ') || 'none'
+            f.dryRun ? 'Devices that would be registered' : 'Devices registered',
+            who(f.dryRun ? state.toRegister : f.applied.registered)
         ],
         [
-            'Devices that would be registered',
-            f.dryRun
-                ? f.wouldRegister.map((d) => `${d.name} (${d.udid})`).join(', ') || 'none'
-                : undefined
+            f.dryRun ? 'Bundle IDs that would be registered' : 'Bundle IDs registered',
+            state.bundlesToRegister.map((b) => `${b.identifier} (${b.platform})`).join(', ') || undefined
         ],
+        [
+            f.dryRun ? 'Capabilities that would be enabled' : 'Capabilities enabled',
+            [...state.capabilityChanges].map(([b, t]) => `${t.join(', ')} on ${b}`).join('; ') ||
+                undefined
+        ],
+        ['Warnings', report.warnings.length ? report.warnings.join(' ') : undefined],
         ['Written to', f.dryRun ? undefined : f.outputDir],
         ['Installed into', f.dryRun || !f.installed.length ? undefined : f.installed.join(', ')],
-        ['API requests', f.requests]
+        [
+            'Profiles in the developer portal',
+            mdLink('Certificates, Identifiers & Profiles', webLinks.profiles())
+        ]
     ]);
     s.table(['Bundle ID', 'Type', 'Name', 'UUID', 'Expires', 'Action', 'Why'], outcomes.map((o) => {
         const why = [
@@ -34629,147 +35660,41 @@ function summarize(outcomes, f) {
             o.decision.profileType,
             o.profile?.name || o.decision.name,
             o.profile?.uuid,
-            o.profile?.expirationDate?.slice(0, 10),
+            o.profile?.expirationDate ? formatDate(o.profile.expirationDate) : undefined,
             o.taken,
             why.join('; ')
         ];
     }));
+    if (f.requests !== undefined)
+        s.details('Requests', `${f.requests} request(s) to the App Store Connect API.`);
+    return s;
+}
+/** The summary of a run that failed: the `::error::` message, then what was already done. */
+function report_failureSummary(message, report) {
+    const s = new Summary().heading(ACTION_NAME).status('fail', message);
+    if (report.done.length)
+        s.heading('Already done', 3).list(report.done);
+    else
+        s.text('Nothing was changed.');
     return s;
 }
 /** The summary of a run that installed the profiles from the Actions cache. */
-function summarizeCached(key, profiles) {
+function summarizeCached(key, profiles, report) {
     return new Summary()
-        .heading('Provisioning profiles (from the Actions cache)')
-        .text(`Restored from \`${key}\`; no API request was made.`)
+        .heading(ACTION_NAME)
+        .status(report.warnings.length ? 'warn' : 'ok', `${profiles.length} profile(s) installed from the Actions cache (\`${key}\`); no API request was made.`)
         .table(['Bundle ID', 'Type', 'Name', 'UUID', 'Expires', 'Action'], profiles.map((p) => [
         p['bundle-id'],
         p['profile-type'],
         p.name,
         p.uuid,
-        p['expiration-date'].slice(0, 10),
+        formatDate(p['expiration-date']),
         'restored'
     ]));
 }
 
-;// CONCATENATED MODULE: ./src/shared/text.ts
-// Small text helpers for messages: edit distance, near matches, brief lists.
-/** Edit distance between two strings (insertions, deletions, substitutions). */
-function levenshtein(a, b) {
-    if (a === b)
-        return 0;
-    if (!a.length)
-        return b.length;
-    if (!b.length)
-        return a.length;
-    let prev = new Array(b.length + 1);
-    let cur = new Array(b.length + 1);
-    for (let j = 0; j <= b.length; j++)
-        prev[j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        }
-        ;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
-}
-/** The `n` candidates nearest to `wanted` (case-insensitively), nearest first. */
-function text_nearest(wanted, candidates, n = 3) {
-    return [...new Set(candidates)]
-        .map((c) => [c, levenshtein(wanted.toLowerCase(), c.toLowerCase())])
-        .sort((a, b) => a[1] - b[1])
-        .slice(0, n)
-        .map(([c]) => c);
-}
-/** The one candidate close enough to `name` to be a likely typo of it, if any. */
-function closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-/** Lists values briefly: the first `max` then "…". */
-function briefList(values, max = 10) {
-    if (values.length <= max)
-        return values.join(', ');
-    return `${values.slice(0, max).join(', ')}, … (${values.length} in all)`;
-}
-
-;// CONCATENATED MODULE: ./src/shared/asc/apps.ts
-
-
-
-// Re-exported for the entry points that import it from here.
-
-function toApp(r) {
-    return { id: r.id, bundleId: r.attributes?.bundleId ?? '', name: r.attributes?.name ?? '' };
-}
-/**
- * The app by ID (one request) or by exact bundle ID (one filtered request: Apple's
- * `filter[bundleId]` matches loosely, so the answer is compared exactly). Unknown apps are a
- * ConfigurationError naming the input, with the nearest bundle IDs the key can see. Given both, the
- * app is read by ID and its bundle ID must be the one given.
- */
-async function findApp(client, by) {
-    if (by.appId) {
-        const app = await appById(client, by.appId);
-        if (by.bundleId !== undefined && app.bundleId !== by.bundleId) {
-            const [given, fix] = by.bundleIdSource
-                ? [
-                    `${by.bundleIdSource} has bundle ID '${by.bundleId}'`,
-                    'fix app-id, or give the archive of that app'
-                ]
-                : [`bundle-id is '${by.bundleId}'`, 'give one of app-id and bundle-id, or make them agree'];
-            throw new ConfigurationError(`app-id '${by.appId}' is the app with bundle ID '${app.bundleId}', but ${given}: ${fix}.`, by.bundleIdSource ? 'app-id' : 'bundle-id');
-        }
-        return app;
-    }
-    return appByBundleId(client, by.bundleId);
-}
-async function appById(client, appId) {
-    try {
-        const doc = await client.get(`/v1/apps/${encodeURIComponent(appId)}`, {
-            'fields[apps]': ['bundleId', 'name']
-        });
-        return toApp(doc.data);
-    }
-    catch (e) {
-        if (e instanceof ApiError && e.status === 404)
-            throw new ConfigurationError(`no app with ID '${appId}' is visible to this API key.`, 'app-id');
-        throw e;
-    }
-}
-async function appByBundleId(client, bundleId) {
-    const { data } = await client.all('/v1/apps', {
-        'filter[bundleId]': [bundleId],
-        'fields[apps]': ['bundleId', 'name']
-    });
-    const exact = data.find((a) => a.attributes?.bundleId === bundleId);
-    if (exact)
-        return toApp(exact);
-    // Not found: one more read (on this failure path only) so the error can name what there is.
-    const visible = data.length
-        ? data
-        : (await client.get('/v1/apps', {
-            'fields[apps]': ['bundleId'],
-            limit: 200
-        })).data;
-    const others = visible.map((a) => a.attributes?.bundleId ?? '').filter(Boolean);
-    throw new ConfigurationError(`no app with bundle ID '${bundleId}' is visible to this API key${others.length ? `; nearest: ${nearest(bundleId, others).join(', ')}` : ''}. Check the bundle ID (it is compared exactly) or use app-id.`, 'bundle-id');
-}
-
 ;// CONCATENATED MODULE: ./src/sync-profiles/settings.ts
+
 
 
 
@@ -34792,6 +35717,8 @@ function readSettings(inputs = new Inputs(), env = process.env) {
     const installText = inputs.enumeration('install', ['auto', 'true', 'false'], 'auto');
     const dryRun = inputs.boolean('dry-run', false);
     const cache = inputs.enumeration('cache', ['false', 'save', 'restore'], 'false');
+    const registerBundleIds = inputs.boolean('register-bundle-ids', false);
+    const capabilities = readCapabilities(inputs.list('capabilities'));
     if (!connection.credentials.issuerId)
         throw new errors_ConfigurationError('is empty, so this is an individual API key: Apple allows provisioning (bundle IDs, certificates, devices, profiles) only with a team key. Create a team key with the Admin or Developer role (App Store Connect > Users and Access > Integrations > Team Keys) and pass its issuer-id.', 'issuer-id');
     if (!bundleIds.length)
@@ -34823,195 +35750,10 @@ function readSettings(inputs = new Inputs(), env = process.env) {
         outputDir,
         install,
         dryRun,
-        cache
+        cache,
+        registerBundleIds,
+        capabilities
     };
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/state.ts
-
-
-
-const noLog = {
-    debug: () => undefined,
-    info: () => undefined,
-    warning: () => undefined
-};
-/** Reads everything in as few requests as the API allows: three lists in parallel, then one. */
-async function readState(api, o) {
-    const log = o.log ?? noLog;
-    const needsDevices = o.profileTypes.some((t) => PROFILE_KINDS[t].devices) || o.devices.length > 0;
-    const [bundleList, certificates, devices] = await Promise.all([
-        api.bundleIds(o.bundleIds, o.profileTypes),
-        api.certificates({ types: certificateTypesFor(o.profileTypes), ids: o.certificateIds }),
-        needsDevices
-            ? o.devices.length
-                ? api.devices({ enabledOnly: false })
-                : api.devices({ platforms: devicePlatformsFor(o.profileTypes), enabledOnly: true })
-            : Promise.resolve([])
-    ]);
-    const bundles = new Map(bundleList.map((b) => [b.identifier, b]));
-    const missing = o.bundleIds.filter((b) => !bundles.has(b));
-    if (missing.length) {
-        const all = await api.allIdentifiers();
-        throw new errors_ConfigurationError(missing
-            .map((b) => {
-            const near = text_nearest(b, all);
-            return `no bundle ID '${b}' is registered on this team${near.length ? ` (nearest: ${near.join(', ')})` : ''}`;
-        })
-            .join('; ') +
-            '. Bundle IDs are compared exactly; register a missing one in Certificates, Identifiers & Profiles > Identifiers.', 'bundle-ids');
-    }
-    if (o.certificateIds.length) {
-        const found = new Set(certificates.map((c) => c.id));
-        const unknown = o.certificateIds.filter((id) => !found.has(id));
-        if (unknown.length)
-            throw new errors_ConfigurationError(`no certificate with ID ${unknown.join(', ')} is visible to this API key (see GET /v1/certificates).`, 'certificate-ids');
-    }
-    const ids = [...new Set(bundleList.flatMap((b) => b.profileIds))];
-    const profiles = (await api.profiles(ids)).filter((p) => o.profileTypes.includes(p.profileType));
-    const known = new Map(devices.map((d) => [d.udid.toLowerCase(), d]));
-    const toRegister = [];
-    for (const entry of o.devices) {
-        const found = known.get(entry.udid.toLowerCase());
-        if (!found)
-            toRegister.push(entry);
-        else if (found.status !== 'ENABLED')
-            log.warning(`Device ${entry.udid} ('${entry.name}', devices-file line ${entry.line}) is registered but disabled; enable it at developer.apple.com to include it in profiles.`);
-    }
-    return { bundles, profiles, certificates, devices, toRegister };
-}
-
-;// CONCATENATED MODULE: ./src/sync-profiles/apply.ts
-
-
-
-
-/** True when Apple refused a new profile because its name is taken (older portals did). */
-function nameTaken(e) {
-    return (e instanceof errors_ApiError &&
-        e.status === 409 &&
-        e.errors.some((x) => /name/i.test(`${x.source?.pointer ?? ''} ${x.detail ?? ''}`) &&
-            /(already|multiple|duplicate|taken|exists)/i.test(x.detail ?? '')));
-}
-/**
- * Carries the plan out: registers the new devices (each once), then creates and replaces profiles
- * with bounded concurrency. A replacement is created BEFORE the old profile is deleted, so a failed
- * create leaves the old (still installed, maybe still valid) profile in place; only if Apple refuses
- * the duplicate name is the old one deleted first, after every check has passed.
- */
-async function applyPlan(api, plan, o) {
-    const log = o.log ?? noLog;
-    const limit = o.concurrency ?? 8;
-    const registered = await mapLimit(plan.state.toRegister, limit, async (d) => {
-        const device = await api.registerDevice({ udid: d.udid, name: d.name, platform: d.platform });
-        log.info(`Registered device ${d.name} (${d.udid}).`);
-        return device;
-    });
-    // By id: a device registered meanwhile by another job comes back as the one already listed.
-    const devices = [
-        ...new Map([...plan.state.devices, ...registered].map((d) => [d.id, d])).values()
-    ];
-    const run = { api, plan, devices, o };
-    const outcomes = await mapLimit(plan.decisions, limit, (d) => carryOut(run, d, true));
-    return { outcomes, registered };
-}
-async function carryOut(run, d, retry) {
-    const { api, plan, devices, o } = run;
-    const log = o.log ?? noLog;
-    const facts = plan.facts(d);
-    const notes = [];
-    const deleted = [];
-    const remove = async (old) => {
-        if (await api.deleteProfile(old.id))
-            deleted.push(old);
-        else
-            notes.push(`old profile ${old.uuid} was already gone`);
-    };
-    if (d.action === 'skip') {
-        log.warning(`${d.bundleId} has no ${d.profileType} profile and create-missing is false: none created.`);
-        return { decision: d, deleted, taken: 'skipped', notes };
-    }
-    if (d.action === 'keep') {
-        let profile = d.profile;
-        if (!profile.content) {
-            const fresh = await api.profile(profile.id);
-            if (!fresh)
-                return vanished(run, d, retry);
-            profile = { ...profile, content: fresh.content };
-        }
-        for (const stale of d.replaces)
-            await remove(stale);
-        return { decision: d, profile, deleted, taken: 'kept', notes };
-    }
-    const deviceIds = wantedDevices(d.profileType, devices, []).map((w) => w.id);
-    const create = () => api.createProfile({
-        name: d.name,
-        profileType: d.profileType,
-        bundleIdId: plan.state.bundles.get(d.bundleId).id,
-        certificateIds: facts.validCertificateIds,
-        deviceIds,
-        existingIds: d.replaces.map((p) => p.id)
-    });
-    let profile;
-    try {
-        profile = await create();
-    }
-    catch (e) {
-        if (!(d.action === 'replace' && nameTaken(e)))
-            throw e;
-        log.info(`Apple refused a second profile named '${d.name}': deleting the old one first, then creating it again.`);
-        for (const old of d.replaces)
-            await remove(old);
-        profile = await create();
-    }
-    for (const old of d.replaces)
-        if (!deleted.includes(old))
-            await remove(old);
-    log.info(`${d.action === 'create' ? 'Created' : 'Replaced'} ${d.profileType} profile '${d.name}' for ${d.bundleId}: ${profile.uuid}.`);
-    return {
-        decision: d,
-        profile,
-        deleted,
-        taken: d.action === 'create' ? 'created' : 'replaced',
-        notes
-    };
-}
-/** The kept profile was deleted after it was listed (another job replaced it): list the pair again. */
-async function vanished(run, d, retry) {
-    const { api, plan, devices, o } = run;
-    if (!retry)
-        throw new Error(`The ${d.profileType} profile '${d.name}' of ${d.bundleId} vanished twice while it was being read; another job is changing it. Run the step again.`);
-    (o.log ?? noLog).info(`Profile '${d.name}' (${d.profile?.uuid}) vanished after it was listed (another job replaced it?); listing ${d.bundleId} again.`);
-    const [bundle] = await api.bundleIds([d.bundleId], [d.profileType]);
-    const profiles = bundle
-        ? (await api.profiles(bundle.profileIds)).filter((p) => p.profileType === d.profileType)
-        : [];
-    const facts = {
-        ...plan.facts(d),
-        profiles,
-        devices: wantedDevices(d.profileType, devices, [])
-    };
-    const again = decide(facts).find((x) => x.name === d.name) ?? decide(facts)[0];
-    const replan = {
-        ...plan,
-        state: {
-            ...plan.state,
-            bundles: bundle ? new Map([...plan.state.bundles, [d.bundleId, bundle]]) : plan.state.bundles
-        },
-        facts: () => facts
-    };
-    const outcome = await carryOut({ ...run, plan: replan }, again, false);
-    return { ...outcome, notes: [...outcome.notes, 'listed again after the profile vanished'] };
-}
-/** The outcomes a dry run reports: what would be done. */
-function dryOutcomes(plan) {
-    return plan.decisions.map((d) => ({
-        decision: d,
-        profile: d.action === 'keep' ? d.profile : undefined,
-        deleted: [],
-        taken: d.action === 'keep' ? 'kept' : `would ${d.action}`,
-        notes: []
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/main.ts
@@ -35029,89 +35771,126 @@ function dryOutcomes(plan) {
 
 
 
+
+
+
+/** Warnings carry a title and are kept for the summary's status line. */
+const log = {
+    ...actionsLogger,
+    warning: (m) => {
+        runReport.warn(m);
+        core/* warning */.$e(m, { title: ACTION_NAME });
+    }
+};
 async function run() {
     return runAction('sync-profiles', async () => {
-        const settings = readSettings();
-        const devices = settings.devicesFile ? readDevicesFile(settings.devicesFile) : [];
-        const install = settings.install ? installFolders() : [];
-        const log = actionsLogger;
-        const pairs = settings.bundleIds.flatMap((bundleId) => settings.profileTypes.map((profileType) => ({ bundleId, profileType })));
-        const cache = settings.cache !== 'false' && !settings.dryRun ? await loadCacheService() : undefined;
-        const prefix = keyPrefix(settings.bundleIds, settings.profileTypes);
-        if (cache && settings.cache === 'restore') {
-            const hit = await group('Restore profiles from the Actions cache', () => restoreProfiles(cache, prefix, pairs, log));
-            if (hit) {
-                const paths = await writeProfiles(hit.profiles, settings.outputDir, install);
-                const profiles = hit.profiles.map(({ content: _content, ...p }) => ({
-                    ...p,
-                    path: paths.get(p.uuid) ?? ''
-                }));
-                setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }));
-                core/* info */.pq(`Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`);
-                await summarizeCached(hit.key, profiles).write();
-                return;
+        try {
+            await sync();
+        }
+        catch (error) {
+            if (!runReport.summaryWritten) {
+                await report_failureSummary(redact(failureMessage('sync-profiles', error)), runReport).write();
+                runReport.summaryWritten = true;
             }
+            throw error;
         }
-        const client = createClient(settings.connection, 'sync-profiles');
-        const api = new AscProvisioningApi(client);
-        const options = {
-            bundleIds: settings.bundleIds,
-            profileTypes: settings.profileTypes,
-            certificateIds: settings.certificateIds,
-            devices,
-            renewWithinDays: settings.renewWithinDays,
-            createMissing: settings.createMissing,
-            now: new Date(),
-            log
-        };
-        const plan = await group('Read bundle IDs, profiles, certificates and devices', async () => makePlan(await readState(api, options), options));
-        await group(`Plan${settings.dryRun ? ' (dry run)' : ''}`, async () => {
-            for (const d of plan.state.toRegister)
-                core/* info */.pq(`register ${d.name} (${d.udid}, devices-file line ${d.line})`);
-            for (const d of plan.decisions)
-                core/* info */.pq(planLine(d));
-        });
-        let outcomes;
-        let registered = [];
-        let paths = new Map();
-        if (settings.dryRun)
-            outcomes = dryOutcomes(plan);
-        else {
-            ;
-            ({ outcomes, registered } = await group('Register devices, create and replace profiles', () => applyPlan(api, plan, options)));
-            const files = outcomes.flatMap((o) => o.profile?.content ? [{ uuid: o.profile.uuid, content: o.profile.content }] : []);
-            const removed = outcomes.flatMap((o) => o.deleted.map((p) => p.uuid));
-            paths = await group('Write profiles', () => writeProfiles(files, settings.outputDir, install, removed));
-        }
-        const profiles = profileOutputs(outcomes, paths);
-        const counts = count(plan.decisions);
-        setOutputs(stepOutputs(profiles, counts));
-        // In restore mode an unavailable service was already reported; save mode reports it itself.
-        if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
-            const cached = outcomes.flatMap((o) => o.profile?.content
-                ? [
-                    {
-                        name: o.profile.name,
-                        uuid: o.profile.uuid,
-                        'bundle-id': o.decision.bundleId,
-                        'profile-type': o.decision.profileType,
-                        'expiration-date': o.profile.expirationDate,
-                        content: o.profile.content
-                    }
-                ]
-                : []);
-            await group('Save profiles to the Actions cache', () => saveProfiles(cache, prefix, cached, log));
-        }
-        await summarize(outcomes, {
-            dryRun: settings.dryRun,
-            registered,
-            wouldRegister: plan.state.toRegister,
-            outputDir: settings.outputDir,
-            installed: install,
-            requests: client.stats.requests,
-            source: 'App Store Connect API'
-        }).write();
     });
+}
+async function sync() {
+    const settings = readSettings();
+    const devices = settings.devicesFile ? readDevicesFile(settings.devicesFile) : [];
+    const install = settings.install ? installFolders() : [];
+    // Local outputs are checked before the first request, so a bad folder changes nothing.
+    if (!settings.dryRun) {
+        checkOutputDir(settings.outputDir, 'output-dir');
+        for (const dir of install)
+            checkOutputDir(dir, 'install');
+    }
+    const cache = settings.cache !== 'false' && !settings.dryRun ? await loadCacheService() : undefined;
+    const prefix = keyPrefix(settings.bundleIds, settings.profileTypes);
+    if (cache && settings.cache === 'restore' && (await fromCache(settings, install, cache, prefix)))
+        return;
+    const client = createClient(settings.connection, 'sync-profiles');
+    const api = new AscProvisioningApi(client);
+    const options = {
+        bundleIds: settings.bundleIds,
+        profileTypes: settings.profileTypes,
+        certificateIds: settings.certificateIds,
+        devices,
+        renewWithinDays: settings.renewWithinDays,
+        createMissing: settings.createMissing,
+        registerBundleIds: settings.registerBundleIds,
+        capabilities: settings.capabilities,
+        now: new Date(),
+        log
+    };
+    const plan = await group('Read bundle IDs, profiles, certificates and devices', async () => makePlan(await readState(api, options), options));
+    await group(`Plan${settings.dryRun ? ' (dry run)' : ''}`, async () => {
+        for (const line of planLines(plan))
+            core/* info */.pq(log_serverText(line, 1000));
+    });
+    let applied;
+    let paths = new Map();
+    if (settings.dryRun)
+        applied = { outcomes: dryOutcomes(plan), registered: [], bundlesRegistered: [] };
+    else {
+        applied = await group('Register, enable capabilities, create and replace profiles', () => applyPlan(api, plan, options));
+        const files = applied.outcomes.flatMap((o) => o.profile?.content ? [{ uuid: o.profile.uuid, content: o.profile.content }] : []);
+        const removed = applied.outcomes.flatMap((o) => o.deleted.map((p) => p.uuid));
+        paths = await group('Write profiles', () => writeProfiles(files, settings.outputDir, install, removed));
+        runReport.step(`wrote ${files.length} profile file(s) to ${settings.outputDir}`);
+    }
+    const { outcomes } = applied;
+    const profiles = profileOutputs(outcomes, paths);
+    const counts = count(plan.decisions);
+    setOutputs(stepOutputs(profiles, counts));
+    // In restore mode an unavailable service was already reported; save mode reports it itself.
+    if (cache && (settings.cache === 'save' || cache.isFeatureAvailable())) {
+        const cached = outcomes.flatMap((o) => o.profile?.content
+            ? [
+                {
+                    name: o.profile.name,
+                    uuid: o.profile.uuid,
+                    'bundle-id': o.decision.bundleId,
+                    'profile-type': o.decision.profileType,
+                    'expiration-date': o.profile.expirationDate,
+                    content: o.profile.content
+                }
+            ]
+            : []);
+        await group('Save profiles to the Actions cache', () => saveProfiles(cache, prefix, cached, log));
+    }
+    const facts = {
+        dryRun: settings.dryRun,
+        plan,
+        applied,
+        outputDir: settings.outputDir,
+        installed: install,
+        requests: client.stats.requests,
+        source: 'App Store Connect API'
+    };
+    await summarize(outcomes, facts, runReport).write();
+    runReport.summaryWritten = true;
+    core/* notice */.lm(noticeLine(outcomes, facts), { title: ACTION_NAME });
+}
+/** `cache: restore`: installs the cached profiles without any API request; false when none fit. */
+async function fromCache(settings, install, cache, prefix) {
+    const pairs = settings.bundleIds.flatMap((bundleId) => settings.profileTypes.map((profileType) => ({ bundleId, profileType })));
+    const hit = await group('Restore profiles from the Actions cache', () => restoreProfiles(cache, prefix, pairs, log));
+    if (!hit)
+        return false;
+    const paths = await writeProfiles(hit.profiles, settings.outputDir, install);
+    const profiles = hit.profiles.map(({ content: _content, ...p }) => ({
+        ...p,
+        path: paths.get(p.uuid) ?? ''
+    }));
+    setOutputs(stepOutputs(profiles, { created: 0, renewed: 0 }));
+    const line = `Installed ${profiles.length} profile(s) from the Actions cache (${hit.key}) without an API request.`;
+    core/* info */.pq(line);
+    await summarizeCached(hit.key, profiles, runReport).write();
+    runReport.summaryWritten = true;
+    core/* notice */.lm(line, { title: ACTION_NAME });
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/sync-profiles/index.ts
