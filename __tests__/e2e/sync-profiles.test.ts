@@ -322,7 +322,9 @@ describe('sync-profiles, run as a runner runs it', () => {
     expect(run.stdout).toMatch(/keep +com\.example\.healthy IOS_APP_STORE 'Healthy App Store'/)
     expect(existsSync(join(run.temp, 'provisioning-profiles'))).toBe(false)
     expect(existsSync(join(run.temp, 'home', 'Library'))).toBe(false)
-    expect(run.summary).toContain('✅ Dry run, nothing changed: kept 1, would create 1, would replace 3.')
+    expect(run.summary).toContain(
+      '✅ Dry run, nothing changed: kept 1, would create 1, would replace 3.'
+    )
     expect(run.summary).toMatch(/\| com\.example\.app \|.*\| would replace \|/)
     expect(run.outputs['renewed-count']).toBe('3')
     expect(run.outputs['created-count']).toBe('1')
