@@ -10,8 +10,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { matchPath } from '../../src/shared/asc/openapi/paths.js'
-import { validateQueryDetailed } from '../../src/shared/asc/openapi/query.js'
-import { validateBodyDetailed, type BodyProblem } from '../../src/shared/asc/openapi/body.js'
 import {
   generateTestKey,
   scopeAllows,
@@ -23,8 +21,18 @@ import {
 } from './auth.js'
 import { defaultDomains } from './domains/index.js'
 import { Engine } from './engine.js'
-import { AscError, errorDocument, errorItem, type AscErrorItem } from './errors.js'
-import { Faults, type Fault } from './faults.js'
+import { validateRequest } from './validation.js'
+import {
+  CHANGING,
+  compileRoute,
+  faultReply,
+  isJson,
+  PROVISIONING_TYPES,
+  send,
+  type CompiledRoute
+} from './http.js'
+import { AscError, errorDocument, errorItem } from './errors.js'
+import { Faults } from './faults.js'
 import { loadModel, type Model } from './model.js'
 import { Store, type Resource } from './store.js'
 import type {
@@ -33,8 +41,7 @@ import type {
   RecordedRequest,
   Reply,
   RequestContext,
-  ResourceHooks,
-  Route
+  ResourceHooks
 } from './types.js'
 
 export interface FakeAscOptions {
@@ -52,54 +59,6 @@ export interface FakeAscOptions {
   port?: number
   /** log each request to stderr */
   log?: boolean
-}
-
-/** Kinds of resources Apple refuses to individual keys. */
-const PROVISIONING_TYPES = new Set([
-  'bundleIds',
-  'bundleIdCapabilities',
-  'certificates',
-  'devices',
-  'profiles',
-  'merchantIds',
-  'passTypeIds'
-])
-
-const CHANGING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
-
-interface CompiledRoute {
-  route: Route
-  methods: Set<string>
-  match: (path: string) => Record<string, string> | undefined
-}
-
-function compileRoute(route: Route): CompiledRoute {
-  const methods = new Set(
-    (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase())
-  )
-  let match: CompiledRoute['match']
-  if (typeof route.path === 'string') {
-    const segs = route.path.split('/').filter(Boolean)
-    match = (path) => {
-      const parts = path.split('/').filter(Boolean)
-      if (parts.length !== segs.length) return undefined
-      const params: Record<string, string> = {}
-      for (let i = 0; i < segs.length; i++) {
-        const m = /^\{(.+)\}$/.exec(segs[i])
-        if (m) params[m[1]] = decodeURIComponent(parts[i])
-        else if (segs[i] !== parts[i]) return undefined
-      }
-      return params
-    }
-  } else {
-    const re = route.path
-    match = (path) => {
-      re.lastIndex = 0
-      const m = re.exec(path)
-      return m ? { ...(m.groups ?? {}) } : undefined
-    }
-  }
-  return { route, methods, match }
 }
 
 export class FakeAsc implements FakeAscHandle {
@@ -490,62 +449,7 @@ export class FakeAsc implements FakeAscHandle {
   }
 
   private validateRequest(ctx: RequestContext): void {
-    const { index, schemas } = this.model
-    const pm = matchPath(index, ctx.path)
-    if (!pm) {
-      this.violation(ctx, 'no such path in the OpenAPI document')
-      throw new AscError(404, 'PATH_ERROR', `The URL path is not valid: ${ctx.path}`)
-    }
-    const op = pm.operations[ctx.method]
-    if (!op) {
-      this.violation(
-        ctx,
-        `${pm.template} allows ${Object.keys(pm.operations).join(', ')}, not ${ctx.method}`
-      )
-      throw new AscError(
-        405,
-        'METHOD_NOT_ALLOWED',
-        `The request method is not valid for the resource path: ${ctx.method} ${pm.template} does not exist.`
-      )
-    }
-    const errors: AscErrorItem[] = []
-    let status = 0
-    for (const [name, values] of Object.entries(ctx.queryAll)) {
-      if (values.length > 1) {
-        this.violation(ctx, `query parameter '${name}' is repeated; join values with commas`)
-        errors.push(
-          errorItem(400, 'PARAMETER_ERROR.INVALID', `'${name}' is given ${values.length} times.`, {
-            parameter: name
-          })
-        )
-        status = 400
-      }
-    }
-    for (const p of validateQueryDetailed(index, op, ctx.query)) {
-      this.violation(ctx, p.message)
-      const code =
-        p.kind === 'unknown'
-          ? 'PARAMETER_ERROR.ILLEGAL'
-          : p.kind === 'required'
-            ? 'PARAMETER_ERROR.REQUIRED'
-            : 'PARAMETER_ERROR.INVALID'
-      errors.push(errorItem(400, code, p.message, { parameter: p.parameter }))
-      status = 400
-    }
-    if (!status) {
-      const body = ctx.rawBody.length ? ctx.body : undefined
-      for (const p of validateBodyDetailed(schemas, op, body)) {
-        this.violation(ctx, p.message)
-        const s = p.kind === 'missing-body' || p.kind === 'unexpected-body' ? 400 : 409
-        status = status === 400 || s === 400 ? 400 : 409
-        errors.push(errorItem(s, bodyCode(p), p.message, p.pointer ? { pointer: p.pointer } : {}))
-      }
-    }
-    if (errors.length) {
-      const e = new AscError(status, errors[0].code, errors[0].detail)
-      e.errors.splice(0, e.errors.length, ...errors)
-      throw e
-    }
+    validateRequest(this.model, ctx, (message) => this.violation(ctx, message))
   }
 
   private errorReply(e: unknown, record: RecordedRequest): Reply {
@@ -560,79 +464,6 @@ export class FakeAsc implements FakeAscHandle {
         errorItem(500, 'UNEXPECTED_ERROR', `The fake failed: ${(e as Error)?.message ?? String(e)}`)
       ])
     }
-  }
-}
-
-function bodyCode(p: BodyProblem): string {
-  const rel = p.pointer.includes('/relationships/')
-  switch (p.kind) {
-    case 'missing-body':
-    case 'unexpected-body':
-      return 'PARAMETER_ERROR.INVALID'
-    case 'unknown':
-      return rel ? 'ENTITY_ERROR.RELATIONSHIP.UNKNOWN' : 'ENTITY_ERROR.ATTRIBUTE.UNKNOWN'
-    case 'required':
-      return rel ? 'ENTITY_ERROR.RELATIONSHIP.REQUIRED' : 'ENTITY_ERROR.ATTRIBUTE.REQUIRED'
-    default:
-      return rel ? 'ENTITY_ERROR.RELATIONSHIP.INVALID' : 'ENTITY_ERROR.ATTRIBUTE.INVALID'
-  }
-}
-
-function isJson(contentType: string | undefined, raw: Buffer): boolean {
-  if (contentType && /json/i.test(contentType)) return true
-  if (contentType && !/text\/plain/i.test(contentType)) return false
-  const first = raw.subarray(0, 1).toString()
-  return first === '{' || first === '['
-}
-
-function faultReply(fault: Fault): Reply {
-  const status = fault.status ?? 500
-  const code =
-    fault.code ??
-    (status === 429
-      ? 'RATE_LIMIT_EXCEEDED'
-      : status === 503
-        ? 'SERVICE_UNAVAILABLE'
-        : status >= 500
-          ? 'UNEXPECTED_ERROR'
-          : status === 401
-            ? 'NOT_AUTHORIZED'
-            : status === 404
-              ? 'NOT_FOUND'
-              : 'STATE_ERROR')
-  const headers: Record<string, string> = {}
-  if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter)
-  if (status === 502 || status === 504) {
-    // what a gateway in front of the API answers: not Apple's JSON
-    return {
-      status,
-      body: `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Gateway Timeout'}</h1></body></html>`,
-      headers: { ...headers, 'content-type': 'text/html' }
-    }
-  }
-  return {
-    status,
-    json: errorDocument([errorItem(status, code, `Injected fault: ${status}.`)]),
-    headers
-  }
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { ...(reply.headers ?? {}) }
-  let payload: Buffer | string | undefined
-  if (reply.json !== undefined) {
-    payload = JSON.stringify(reply.json)
-    headers['content-type'] ??= 'application/json'
-  } else if (reply.body !== undefined) {
-    payload = reply.body
-  }
-  if (payload !== undefined && reply.status !== 204) {
-    headers['content-length'] = String(Buffer.byteLength(payload))
-    res.writeHead(reply.status, headers)
-    res.end(payload)
-  } else {
-    res.writeHead(reply.status, headers)
-    res.end()
   }
 }
 
