@@ -34799,11 +34799,12 @@ async function settleLimit(items, limit, fn) {
 
 
 
+
 /** Independent writes (localizations, review details, phased release) in flight at once. */
 const CONCURRENCY = 4;
 const realClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    sleep: sleep
 };
 /** App Review's page of the app in App Store Connect (where the Resolution Center messages are). */
 function reviewUrl(appId) {

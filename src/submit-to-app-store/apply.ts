@@ -9,6 +9,7 @@ import type {
 } from '#shared/asc/app-store-versions.js'
 import { APPROVED, LIVE, REJECTED, localizationChanges, type Plan } from './plan.js'
 import type { SubmitSettings } from './settings.js'
+import { sleep } from '#shared/sleep.js'
 
 /** The part of the App Store versions port the executor uses (a test passes an in-memory one). */
 export type SubmitPort = Pick<
@@ -39,7 +40,7 @@ export interface Clock {
 }
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  sleep
 }
 
 export interface Applied {
